@@ -1,0 +1,1 @@
+"""Readers and the validating loader: sources in, canonical records and quarantine out."""

@@ -1,0 +1,278 @@
+"""One load: validate a source, sort every record into exactly one outcome, store it.
+
+Each record ends as loaded, quarantined (with field, reason and raw record) or
+counted as a duplicate of one already received; the counts always reconcile.
+The caller wraps the whole load in one transaction. All work is set-based SQL
+over a staging table; Python only orchestrates.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+
+from screening.errors import InputError
+from screening.ingest.sources import SourceScan
+from screening.ingest.validate import plan_validation
+from screening.mapping import Mapping
+from screening.schema import FX_RATES, PAYMENTS, Dataset
+
+Progress = Callable[[float], None]
+"""Called with the share of the source scanned so far, 0.0 to 1.0."""
+
+_STAGE = "__stage"
+_OUTCOME = "__outcome"
+_REJECTED = "__rejected"
+
+
+@dataclass(frozen=True)
+class LoadCounts:
+    """How the records of one source were sorted; ``read`` is the sum of the rest."""
+
+    read: int
+    loaded: int
+    quarantined: int
+    duplicates: int
+    missing_fx: int
+    notes: list[str] = field(default_factory=list)
+
+
+def load_source(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    mapping: Mapping,
+    scan: SourceScan,
+    batch_id: int,
+    base_currency: str,
+    progress: Progress | None = None,
+) -> LoadCounts:
+    """Validate ``scan`` and add its records to the store; the caller owns the transaction."""
+    dataset = mapping.dataset
+    plan = plan_validation(dataset, mapping, scan)
+    for name, table in plan.lookups.items():
+        codes = pa.table({"code": list(table), "value": list(table.values())}, schema=_LOOKUP_SCHEMA)
+        con.register("__lookup_rows", codes)
+        con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT * FROM __lookup_rows')
+        con.unregister("__lookup_rows")
+    if scan.rejects_table:
+        con.execute(f"DROP TABLE IF EXISTS temp.{scan.rejects_table}")
+        con.execute("DROP TABLE IF EXISTS temp.__rejects_scan")
+    try:
+        _with_progress(con, f"CREATE OR REPLACE TEMP TABLE {_STAGE} AS {plan.sql}", plan.params, progress)
+    except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
+        message = str(error).strip().splitlines()[0]
+        raise InputError(f"cannot read: {message}", path=scan.label) from error
+    lineage = {"source": mapping.source, "batch": batch_id, "file": scan.label, "dataset": dataset.name}
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {_REJECTED} (source_row BIGINT, record_key VARCHAR, field VARCHAR, "
+        "reason VARCHAR, problems STRUCT(field VARCHAR, reason VARCHAR)[], raw VARCHAR)"
+    )
+    malformed = _take_malformed_rows(con, scan) if scan.rejects_table else 0
+    _classify(con, dataset, lineage)
+    _collect_rejected(con, dataset)
+    already = _count(
+        con,
+        f"SELECT count(*) FROM {_REJECTED} r WHERE EXISTS (SELECT 1 FROM quarantine q WHERE "
+        "q.dataset = $dataset AND q.source = $source AND q.raw IS NOT DISTINCT FROM r.raw)",
+        lineage,
+    )
+    _execute(
+        con,
+        "INSERT INTO quarantine SELECT $batch, $dataset, $source, $file, source_row, record_key, field, "
+        f"reason, problems, raw FROM {_REJECTED} r WHERE NOT EXISTS (SELECT 1 FROM quarantine q WHERE "
+        "q.dataset = $dataset AND q.source = $source AND q.raw IS NOT DISTINCT FROM r.raw)",
+        lineage,
+    )
+    loaded = _insert_loaded(con, dataset, lineage, base_currency)
+    if dataset is FX_RATES:
+        _backfill_base_amounts(con, base_currency)
+    read = _count(con, f"SELECT count(*) FROM {_STAGE}") + malformed
+    rejected = _count(con, f"SELECT count(*) FROM {_REJECTED}")
+    duplicates = _count(con, f"SELECT count(*) FROM {_OUTCOME} WHERE outcome = 'duplicate'") + already
+    missing_fx = 0
+    if dataset is PAYMENTS:
+        missing_fx = _count(
+            con, "SELECT count(*) FROM payments WHERE batch_id = $batch AND amount_base IS NULL", {"batch": batch_id}
+        )
+    for name in (_STAGE, _OUTCOME, _REJECTED, *plan.lookups):
+        con.execute(f'DROP TABLE IF EXISTS temp."{name}"')
+    return LoadCounts(
+        read=read,
+        loaded=loaded,
+        quarantined=rejected - already,
+        duplicates=duplicates,
+        missing_fx=missing_fx,
+        notes=plan.notes,
+    )
+
+
+_LOOKUP_SCHEMA = pa.schema([("code", pa.string()), ("value", pa.string())])
+
+
+def _take_malformed_rows(con: duckdb.DuckDBPyConnection, scan: SourceScan) -> int:
+    """Quarantine rows the CSV parser could not split, and correct the other rows' numbers.
+
+    DuckDB numbers rejected rows by record (header included) but yields accepted
+    rows without numbers; an accepted row's number is its ordinal plus the count
+    of rejected rows before it.
+    """
+    header = scan.header_records
+    con.execute(
+        f"""INSERT INTO {_REJECTED}
+        SELECT line - {header}, NULL, '(record)', 'malformed row: ' || string_agg(DISTINCT error_message, '; '),
+               [{{'field': '(record)', 'reason': string_agg(DISTINCT error_message, '; ')}}], first(csv_line)
+        FROM temp.{scan.rejects_table} GROUP BY line"""
+    )
+    malformed = _count(con, f"SELECT count(*) FROM {_REJECTED}")
+    if malformed == 0:
+        return 0
+    con.execute(
+        f"""UPDATE {_STAGE} SET __row = {_STAGE}.__row + fix.shift FROM (
+            SELECT s.__row AS ordinal, f.shift FROM {_STAGE} s ASOF JOIN (
+                SELECT source_row - i AS accepted_before, max(i) AS shift FROM (
+                    SELECT source_row, row_number() OVER (ORDER BY source_row) AS i FROM {_REJECTED})
+                GROUP BY ALL) f
+            ON s.__row > f.accepted_before) fix
+        WHERE {_STAGE}.__row = fix.ordinal"""
+    )
+    return malformed
+
+
+def _classify(con: duckdb.DuckDBPyConnection, dataset: Dataset, lineage: dict[str, object]) -> None:
+    """Record which valid rows repeat a key: exact duplicates or conflicts."""
+    key = dataset.key
+    same = " AND ".join(f's."{c}" IS NOT DISTINCT FROM o."{c}"' for c in dataset.field_names)
+    differing = "array_to_string(list_filter([" + ", ".join(
+        f"""CASE WHEN s."{c}" IS DISTINCT FROM o."{c}" THEN '{c}' END""" for c in dataset.field_names
+    ) + "], lambda x: x IS NOT NULL), ', ')"
+    key_text = _key_text(dataset, "s")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {_OUTCOME} (row BIGINT, outcome VARCHAR, reason VARCHAR)")
+    key_cols = ", ".join(f'"{c}"' for c in key)
+    con.execute(
+        f"""INSERT INTO {_OUTCOME}
+        SELECT s.__row, CASE WHEN {same} THEN 'duplicate' ELSE 'conflict' END,
+               {key_text} || ' repeats row ' || o.__row || ' of this file with different ' || {differing}
+        FROM {_STAGE} s
+        JOIN (SELECT {key_cols}, min(__row) AS first_row FROM {_STAGE} WHERE len(__problems) = 0
+              GROUP BY ALL HAVING count(*) > 1) f USING ({key_cols})
+        JOIN {_STAGE} o ON o.__row = f.first_row
+        WHERE len(s.__problems) = 0 AND s.__row <> f.first_row"""
+    )
+    on = " AND ".join(f's."{c}" = o."{c}"' for c in key)
+    scope = "o.source = $source AND " if dataset.per_source else ""
+    _execute(
+        con,
+        f"""INSERT INTO {_OUTCOME}
+        SELECT s.__row, CASE WHEN {same} THEN 'duplicate' ELSE 'conflict' END,
+               {key_text} || ' was already loaded (batch ' || o.batch_id || ', ' || o.source_file
+               || ' row ' || o.source_row || ') with different ' || {differing}
+        FROM {_STAGE} s JOIN {dataset.table} o ON {scope}{on}
+        WHERE len(s.__problems) = 0 AND s.__row NOT IN (SELECT row FROM {_OUTCOME})""",
+        lineage,
+    )
+
+
+def _collect_rejected(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> None:
+    """Gather invalid and conflicting rows, each with its reasons and raw record."""
+    record_key = f"concat_ws(' ', {', '.join(f'{c}::VARCHAR' for c in dataset.key)})"
+    described = "list_transform(__problems, lambda p: coalesce(p.field || ': ', '') || p.reason)"
+    con.execute(
+        f"""INSERT INTO {_REJECTED}
+        SELECT __row, {record_key}, __problems[1].field, array_to_string({described}, '; '),
+               __problems, __raw_record
+        FROM {_STAGE} WHERE len(__problems) > 0"""
+    )
+    canonical = ", ".join(f'"{c}" := s."{c}"' for c in dataset.field_names)
+    first_key = dataset.key[0]
+    con.execute(
+        f"""INSERT INTO {_REJECTED}
+        SELECT s.__row, {record_key}, '{first_key}', 'conflict: ' || o.reason,
+               [{{'field': '{first_key}', 'reason': 'conflict: ' || o.reason}}], to_json(struct_pack({canonical}))
+        FROM {_STAGE} s JOIN {_OUTCOME} o ON o.row = s.__row WHERE o.outcome = 'conflict'"""
+    )
+
+
+def _insert_loaded(
+    con: duckdb.DuckDBPyConnection, dataset: Dataset, lineage: dict[str, object], base_currency: str
+) -> int:
+    columns = ", ".join(f's."{c}"' for c in dataset.field_names)
+    keep = f"len(s.__problems) = 0 AND s.__row NOT IN (SELECT row FROM {_OUTCOME})"
+    tail = "$source, $batch, $file, s.__row"
+    params = {k: lineage[k] for k in ("source", "batch", "file")}
+    if dataset is PAYMENTS:
+        sql = f"""INSERT INTO payments SELECT {columns}, {_BASE_AMOUNT}, {tail}
+            FROM {_STAGE} s ASOF LEFT JOIN ({_RATES}) fx ON s.currency = fx.currency AND s.ts >= fx.valid_from
+            WHERE {keep}"""
+        params["base"] = base_currency
+    else:
+        sql = f"INSERT INTO {dataset.table} SELECT {columns}, {tail} FROM {_STAGE} s WHERE {keep}"
+    result = _execute(con, sql, params).fetchone()
+    return int(result[0]) if result else 0
+
+
+_RATES = "SELECT currency, day::TIMESTAMPTZ AS valid_from, rate FROM fx_rates"
+_BASE_AMOUNT = "CASE WHEN s.currency = $base THEN s.amount::DECIMAL(18,2) ELSE round(s.amount * fx.rate, 2)::DECIMAL(18,2) END"
+
+
+def _backfill_base_amounts(con: duckdb.DuckDBPyConnection, base_currency: str) -> None:
+    """Give payments that arrived before their exchange rates their base amount."""
+    con.execute(
+        f"""UPDATE payments SET amount_base = fixed.amount_base FROM (
+            SELECT s.source, s.txn_id, {_BASE_AMOUNT} AS amount_base
+            FROM (SELECT source, txn_id, currency, ts, amount FROM payments WHERE amount_base IS NULL) s
+            ASOF JOIN ({_RATES}) fx ON s.currency = fx.currency AND s.ts >= fx.valid_from) fixed
+        WHERE payments.source = fixed.source AND payments.txn_id = fixed.txn_id
+          AND payments.amount_base IS NULL""",
+        {"base": base_currency},
+    )
+
+
+def _key_text(dataset: Dataset, alias: str) -> str:
+    parts = " || ' ' || ".join(f"{alias}.\"{c}\"::VARCHAR" for c in dataset.key)
+    return f"'{' '.join(dataset.key)} ''' || {parts} || ''''"
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] | None = None) -> int:
+    row = _execute(con, sql, params).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _execute(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Run ``sql`` binding only the parameters it names (DuckDB rejects extra ones)."""
+    named = set(_PARAMETER.findall(sql))
+    return con.execute(sql, {k: v for k, v in (params or {}).items() if k in named})
+
+
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _with_progress(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object], progress: Progress | None
+) -> None:
+    """Run a long statement, reporting DuckDB's own progress estimate from a watcher thread."""
+    if progress is None:
+        con.execute(sql, params)
+        return
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.2):
+            share = con.query_progress()
+            if share >= 0:
+                progress(min(share / 100.0, 1.0))
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        con.execute(sql, params)
+    finally:
+        done.set()
+        watcher.join()
+    progress(1.0)

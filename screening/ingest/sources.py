@@ -1,0 +1,216 @@
+"""Readers: turn a file or an in-memory table into a scan the loader can validate.
+
+Each reader describes a streaming DuckDB scan (DuckDB's own CSV, Parquet and
+line readers are parallel, out of core and record malformed rows instead of
+dropping them) that yields the source's own columns plus ``__row``, the
+1-based record number within the source. Nothing is read into Python.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import json
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+
+from screening.errors import InputError
+from screening.mapping import CsvOptions
+
+_JSON_SAMPLE_LINES = 1000
+_TRANSCODE_CHUNK = 1 << 20
+
+
+@dataclass
+class SourceScan:
+    """A ready-to-run scan of one input.
+
+    ``sql`` selects the source columns (``columns``, name -> DuckDB type) and
+    ``__row``; ``params`` are bound when it runs. With ``flags_malformed`` it
+    also yields ``__malformed`` (why a record could not be split into fields)
+    and ``__raw`` (its text). When ``rejects_table`` is set,
+    DuckDB stores malformed CSV rows there during the scan, and ``__row`` holds
+    the ordinal among well-formed rows until the loader corrects it.
+    """
+
+    label: str
+    sql: str
+    params: dict[str, Any]
+    columns: dict[str, str]
+    rejects_table: str | None = None
+    header_records: int = 1
+    flags_malformed: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+FILE_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+FILE_FORMATS |= {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
+
+
+def file_format(path: Path) -> str:
+    """The reader for a file, chosen by its suffix."""
+    suffix = path.suffix.lower()
+    if suffix not in FILE_FORMATS:
+        known = ", ".join(sorted(FILE_FORMATS))
+        raise InputError(f"unknown file type {suffix or '(none)'!r}; expected one of {known}", path=str(path))
+    return FILE_FORMATS[suffix]
+
+
+@contextlib.contextmanager
+def scan_file(con: duckdb.DuckDBPyConnection, path: Path, csv: CsvOptions) -> Iterator[SourceScan]:
+    """Describe a scan of ``path``; temporary files it needs live as long as the context."""
+    if not path.is_file():
+        raise InputError("no such file", path=str(path))
+    fmt = file_format(path)
+    if fmt == "parquet":
+        yield _parquet_scan(con, path)
+    elif fmt == "jsonl":
+        yield _jsonl_scan(con, path)
+    elif csv.needs_transcoding:
+        with tempfile.TemporaryDirectory(prefix="screening-") as tmp:
+            utf8 = Path(tmp) / "utf8.csv"
+            _transcode(path, utf8, csv.encoding)
+            yield _csv_scan(con, utf8, csv, label=str(path))
+    else:
+        yield _csv_scan(con, path, csv, label=str(path))
+
+
+def scan_table(con: duckdb.DuckDBPyConnection, data: pa.Table | pl.DataFrame, label: str) -> SourceScan:
+    """Describe a scan of an in-memory Arrow table or Polars frame."""
+    table = data.to_arrow() if isinstance(data, pl.DataFrame) else data
+    if not isinstance(table, pa.Table):
+        raise InputError("expected a pyarrow Table or a polars DataFrame", path=label)
+    con.register("__input_table", table)
+    return SourceScan(
+        label=label,
+        sql='SELECT *, row_number() OVER () AS __row FROM "__input_table"',
+        params={},
+        columns=_describe(con, 'SELECT * FROM "__input_table"', {}),
+    )
+
+
+def _csv_scan(con: duckdb.DuckDBPyConnection, path: Path, csv: CsvOptions, label: str) -> SourceScan:
+    options: dict[str, Any] = {
+        "path": str(path),
+        "quote": csv.quote,
+        "escape": csv.escape or csv.quote,
+        "header": csv.header,
+        "skip": csv.skip_rows,
+    }
+    delim = ", delim=$delim" if csv.delimiter else ""
+    if csv.delimiter:
+        options["delim"] = "\t" if csv.delimiter == "\\t" else csv.delimiter
+    encoding = csv.encoding.lower()
+    if encoding in {"utf-16", "latin-1", "latin1", "iso-8859-1"}:
+        options["encoding"] = "utf-16" if encoding == "utf-16" else "latin-1"
+        delim += ", encoding=$encoding"
+    reader = (
+        "read_csv($path, all_varchar=true, header=$header, skip=$skip, quote=$quote, escape=$escape"
+        f"{delim}, store_rejects=true, rejects_table='__rejects', rejects_scan='__rejects_scan')"
+    )
+    if path.stat().st_size == 0:
+        return _empty_scan(label, "the file is empty")
+    try:
+        columns = _describe(con, f"SELECT * FROM {reader}", options)
+    except duckdb.Error as error:
+        raise InputError(f"cannot read as CSV: {_first_line(error)}", path=label) from error
+    return SourceScan(
+        label=label,
+        sql=f"SELECT *, row_number() OVER () AS __row FROM {reader}",
+        params=options,
+        columns=columns,
+        rejects_table="__rejects",
+        header_records=1 if csv.header else 0,
+    )
+
+
+def _parquet_scan(con: duckdb.DuckDBPyConnection, path: Path) -> SourceScan:
+    params = {"path": str(path)}
+    try:
+        columns = _describe(con, "SELECT * FROM read_parquet($path)", params)
+    except duckdb.Error as error:
+        raise InputError(f"cannot read as Parquet: {_first_line(error)}", path=str(path)) from error
+    return SourceScan(
+        label=str(path),
+        sql="SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS __row "
+        "FROM read_parquet($path, file_row_number=true)",
+        params=params,
+        columns=columns,
+    )
+
+
+def _jsonl_scan(con: duckdb.DuckDBPyConnection, path: Path) -> SourceScan:
+    """JSON Lines: one record a line; a line that is not a JSON object is quarantined."""
+    keys = _json_keys(path)
+    if not keys:
+        return _empty_scan(str(path), "no JSON object found in the first lines")
+    params: dict[str, Any] = {
+        "path": str(path),
+        "cols": {"line": "VARCHAR"},
+        "paths": [f"$.{json.dumps(k)}" for k in keys],
+    }
+    lines = (
+        "SELECT line, row_number() OVER () AS __row FROM read_csv($path, columns=$cols, "
+        "delim=chr(31), quote='', escape='', header=false)"
+    )
+    extracted = ", ".join(f'__values[{i + 1}] AS "{_ident(k)}"' for i, k in enumerate(keys))
+    sql = (
+        f"SELECT {extracted}, __row, CASE WHEN __values IS NULL THEN 'not a JSON object' END AS __malformed, "
+        "line AS __raw FROM (SELECT *, CASE WHEN json_valid(line) AND json_type(line) = 'OBJECT' "
+        f"THEN json_extract_string(line, $paths) END AS __values FROM ({lines}) WHERE trim(coalesce(line, '')) <> '')"
+    )
+    columns = dict.fromkeys(keys, "VARCHAR")
+    return SourceScan(label=str(path), sql=sql, params=params, columns=columns, flags_malformed=True)
+
+
+def _json_keys(path: Path) -> list[str]:
+    """Field names seen in the first lines of a JSON Lines file, in first-seen order."""
+    keys: dict[str, None] = {}
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for line in islice(handle, _JSON_SAMPLE_LINES):
+            with contextlib.suppress(json.JSONDecodeError):
+                record = json.loads(line)
+                if isinstance(record, dict):
+                    keys.update(dict.fromkeys(record))
+    return list(keys)
+
+
+def _empty_scan(label: str, note: str) -> SourceScan:
+    return SourceScan(label=label, sql="SELECT NULL::BIGINT AS __row WHERE false", params={}, columns={}, notes=[note])
+
+
+def _describe(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> dict[str, str]:
+    rows = con.execute(f"DESCRIBE {sql}", params).fetchall()
+    return {str(name): str(dtype) for name, dtype, *_ in rows}
+
+
+def _transcode(source: Path, target: Path, encoding: str) -> None:
+    """Re-encode a file to UTF-8 in bounded memory, failing on bytes that are not text."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    offset = 0
+    with source.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(_TRANSCODE_CHUNK):
+            try:
+                dst.write(decoder.decode(chunk))
+            except UnicodeDecodeError as error:
+                raise InputError(
+                    f"byte {offset + error.start} is not valid {encoding}", path=str(source)
+                ) from error
+            offset += len(chunk)
+        dst.write(decoder.decode(b"", final=True))
+
+
+def _ident(name: str) -> str:
+    return name.replace('"', '""')
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0]

@@ -1,0 +1,352 @@
+"""Compile a dataset's checks into one column-wise DuckDB query over a source scan.
+
+The query yields, for every source record, the canonical typed values, the list
+of problems found (field and reason) and, for records with problems, the raw
+record as JSON. Every value is parsed by set-based SQL; nothing is checked row
+by row in Python. Values from mapping files are bound as parameters or placed in
+lookup tables, never pasted into the SQL text.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from screening.errors import InputError, MappingError
+from screening.ingest.sources import SourceScan
+from screening.mapping import Mapping, ParseOptions
+from screening.reference import (
+    CHANNEL_SYNONYMS,
+    PARTY_TYPE_SYNONYMS,
+    country_codes,
+    currency_codes,
+)
+from screening.schema import CHANNELS, PARTY_TYPES, Dataset, FieldSpec, Kind
+
+_WHITESPACE = " \t\r\n\u00a0\u202f"
+_NUMERIC_TYPES = ("DECIMAL", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER")
+_FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
+_LIMITS = {Kind.AMOUNT: (3, "1000000000000000"), Kind.RATE: (8, "10000000000")}
+_BIC_PATTERN = "[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?"
+_NO_PROBLEMS = "[]::STRUCT(field VARCHAR, reason VARCHAR)[]"
+_IBAN_SHAPE = "[A-Za-z]{2}[0-9]{2}[A-Za-z0-9 ]{8,40}"
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    """A closed set of codes: how to key them and how to name a stranger."""
+
+    table: Callable[[], dict[str, str]]
+    normalise: str  # "upper" or "lower"
+    noun: str
+
+
+_VOCABULARIES = {
+    Kind.CURRENCY: _Vocabulary(currency_codes, "upper", "ISO 4217 currency code"),
+    Kind.COUNTRY: _Vocabulary(country_codes, "upper", "ISO 3166 country code"),
+    Kind.CHANNEL: _Vocabulary(lambda: CHANNEL_SYNONYMS, "lower", f"channel (one of {', '.join(CHANNELS)})"),
+    Kind.PARTY_TYPE: _Vocabulary(
+        lambda: PARTY_TYPE_SYNONYMS, "lower", f"party type (one of {', '.join(PARTY_TYPES)})"
+    ),
+}
+
+
+@dataclass
+class ValidationPlan:
+    """The compiled query plus the lookup tables it joins and what the user should know."""
+
+    sql: str
+    params: dict[str, Any]
+    lookups: dict[str, dict[str, str]]
+    notes: list[str] = field(default_factory=list)
+
+
+class _Params:
+    def __init__(self, initial: dict[str, Any]) -> None:
+        self.values = dict(initial)
+
+    def bind(self, value: Any) -> str:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return f"${name}"
+
+
+def plan_validation(dataset: Dataset, mapping: Mapping, scan: SourceScan) -> ValidationPlan:
+    """Build the validation query for ``scan`` under ``mapping``.
+
+    Raises :class:`MappingError` when the mapping names columns the source lacks,
+    and :class:`InputError` when a required field has no column at all.
+    """
+    params = _Params(scan.params)
+    raws, notes = _resolve_columns(dataset, mapping, scan, params)
+    lookups: dict[str, dict[str, str]] = {}
+    joins: list[str] = []
+    parsed: list[str] = []
+    problems: list[str] = []
+    for spec in dataset.fields:
+        if spec.name not in raws:
+            parsed.append(f'NULL AS "__v_{spec.name}"')
+            continue
+        _, raw_type = raws[spec.name]
+        r = f'l."__r_{spec.name}"'
+        effective, vocabulary_error = _apply_lookup(spec, mapping, r, raw_type, lookups, joins)
+        parse_type = raw_type if effective == r else "VARCHAR"
+        value, error = _parse(spec.kind, effective, parse_type, mapping.parse, params)
+        checks = [f"CASE WHEN {r} IS NULL THEN 'missing' END"] if spec.required else []
+        checks += [c for c in (vocabulary_error, error) if c]
+        parsed.append(f'{value} AS "__v_{spec.name}"')
+        if checks:
+            parsed.append(f'coalesce({", ".join(checks)}) AS "__e_{spec.name}"')
+            problems.append(f"{{'field': '{spec.name}', 'reason': \"__e_{spec.name}\"}}")
+    if dataset.one_of:
+        present = ", ".join(f'l."__r_{name}"' for name in dataset.one_of if name in raws)
+        reason = params.bind("needs at least one of " + ", ".join(dataset.one_of))
+        parsed.append(f'CASE WHEN coalesce({present}) IS NULL THEN {reason} END AS "__e_one_of"')
+        problems.append(f"{{'field': '{'/'.join(dataset.one_of)}', 'reason': \"__e_one_of\"}}")
+    raw_columns = ", ".join(f'"{_ident(c)}" := "{_ident(c)}"' for c in scan.columns)
+    raw_json = f"to_json(struct_pack({raw_columns}))" if raw_columns else "NULL"
+    problem_list = (
+        f"list_filter([{', '.join(problems)}], lambda x: x.reason IS NOT NULL)" if problems else _NO_PROBLEMS
+    )
+    if scan.flags_malformed:
+        problem_list = (
+            f"CASE WHEN __malformed IS NOT NULL THEN [{{'field': '(record)', 'reason': __malformed}}] "
+            f"ELSE {problem_list} END"
+        )
+        raw_json = f"coalesce(__raw, {raw_json})"
+    raw_selects = ", ".join(f'{raw} AS "__r_{name}"' for name, (raw, _) in raws.items())
+    level1 = f"SELECT *{', ' + raw_selects if raw_selects else ''} FROM ({scan.sql}) src"
+    level2 = f"SELECT l.*, {', '.join(parsed)} FROM ({level1}) l {' '.join(joins)}"
+    outputs = ", ".join(f'"__v_{spec.name}" AS "{spec.name}"' for spec in dataset.fields)
+    sql = (
+        f"SELECT {outputs}, __row, {problem_list} AS __problems, "
+        f"CASE WHEN len(__problems) > 0 THEN {raw_json} END AS __raw_record FROM ({level2})"
+    )
+    return ValidationPlan(sql=sql, params=params.values, lookups=lookups, notes=notes)
+
+
+def _resolve_columns(
+    dataset: Dataset, mapping: Mapping, scan: SourceScan, params: _Params
+) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    """Map each canonical field to a raw SQL expression over the source, and its type."""
+    by_lower = {name.lower(): name for name in scan.columns}
+    resolved: dict[str, tuple[str, str]] = {}
+    used: set[str] = set()
+    for spec in dataset.fields:
+        if spec.name in mapping.constants:
+            resolved[spec.name] = (params.bind(mapping.constants[spec.name]), "VARCHAR")
+            continue
+        wanted = mapping.columns.get(spec.name)
+        if wanted is None:
+            match = by_lower.get(spec.name.lower())
+            if match is not None:
+                resolved[spec.name] = _raw_expr([match], scan.columns, params)
+                used.add(match)
+            continue
+        names = []
+        for column in wanted:
+            actual = column if column in scan.columns else by_lower.get(column.lower())
+            if actual is None:
+                hint = difflib.get_close_matches(column, list(scan.columns), n=1)
+                suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+                raise MappingError(
+                    f"column {column!r} for field {spec.name} is not in {scan.label}{suggestion}; "
+                    f"its columns are: {_column_list(scan)}",
+                    path=mapping.name,
+                )
+            names.append(actual)
+        used.update(names)
+        resolved[spec.name] = _raw_expr(names, scan.columns, params)
+    if scan.columns or not scan.notes:
+        _require_fields(dataset, resolved, scan)
+    ignored = [c for c in scan.columns if c not in used]
+    notes = list(scan.notes)
+    if ignored:
+        notes.append("ignored columns: " + ", ".join(ignored))
+    return resolved, notes
+
+
+def _require_fields(dataset: Dataset, resolved: dict[str, tuple[str, str]], scan: SourceScan) -> None:
+    missing = [s.name for s in dataset.fields if s.required and s.name not in resolved]
+    if dataset.one_of and not any(name in resolved for name in dataset.one_of):
+        missing.append(" or ".join(dataset.one_of))
+    if not missing:
+        return
+    hint = ""
+    if len(scan.columns) == 1:
+        only = next(iter(scan.columns))
+        if any(sep in only for sep in ",;|\t"):
+            hint = "; the header was read as one column: is the delimiter right? (mapping [csv] delimiter)"
+    raise InputError(
+        f"no column for required {dataset.name} field {', '.join(missing)}; the columns are: "
+        f"{_column_list(scan)}{hint}. Name them in a mapping file's [columns] table",
+        path=scan.label,
+    )
+
+
+def _raw_expr(names: list[str], types: dict[str, str], params: _Params) -> tuple[str, str]:
+    if len(names) == 1 and not _is_text(types[names[0]]):
+        return f'"{_ident(names[0])}"', types[names[0]]
+    joined = ", ".join(f'"{_ident(n)}"::VARCHAR' for n in names)
+    text = joined if len(names) == 1 else f"concat_ws(' ', {joined})"
+    return f"nullif(trim({text}, {params.bind(_WHITESPACE)}), '')", "VARCHAR"
+
+
+def _apply_lookup(
+    spec: FieldSpec,
+    mapping: Mapping,
+    r: str,
+    raw_type: str,
+    lookups: dict[str, dict[str, str]],
+    joins: list[str],
+) -> tuple[str, str | None]:
+    """Join the field's code table, if it has one; return the value to parse and an error."""
+    vocabulary = _VOCABULARIES.get(spec.kind)
+    codes = mapping.codes.get(spec.name, {})
+    if vocabulary is None and not codes:
+        return r, None
+    text = r if _is_text(raw_type) else f"{r}::VARCHAR"
+    key = f"{vocabulary.normalise}({text})" if vocabulary else text
+    table: dict[str, str] = {}
+    if vocabulary is not None:
+        canonical = vocabulary.table()
+        table.update(canonical)
+        for code, value in codes.items():
+            target = canonical.get(_normalise(value, vocabulary.normalise))
+            if target is None:
+                raise MappingError(
+                    f"[codes.{spec.name}] {code!r} maps to {value!r}, which is not a {vocabulary.noun}",
+                    path=mapping.name,
+                )
+            table[_normalise(code, vocabulary.normalise)] = target
+    else:
+        table.update(codes)
+    name = f"__lk_{spec.name}"
+    lookups[name] = table
+    alias = f"lk_{spec.name}"
+    joins.append(f'LEFT JOIN "{name}" {alias} ON {alias}.code = {key}')
+    if vocabulary is None:
+        return f"coalesce({alias}.value, {text})", None
+    error = f"CASE WHEN {r} IS NOT NULL AND {alias}.value IS NULL THEN 'not a {vocabulary.noun}: ' || {_shown(text)} END"
+    return f"{alias}.value", error
+
+
+def _normalise(code: str, how: str) -> str:
+    code = code.strip()
+    return code.upper() if how == "upper" else code.lower()
+
+
+def _parse(kind: Kind, r: str, raw_type: str, options: ParseOptions, params: _Params) -> tuple[str, str | None]:
+    """SQL for the parsed value of ``r`` and for the reason it is invalid (NULL when fine)."""
+    if kind in (Kind.TEXT, Kind.CURRENCY, Kind.COUNTRY, Kind.CHANNEL, Kind.PARTY_TYPE):
+        return (r if _is_text(raw_type) else f"{r}::VARCHAR"), None
+    if kind is Kind.ACCOUNT:
+        text = r if _is_text(raw_type) else f"{r}::VARCHAR"
+        value = f"CASE WHEN regexp_full_match({text}, '{_IBAN_SHAPE}') THEN upper(replace({text}, ' ', '')) ELSE {text} END"
+        return value, None
+    if kind is Kind.TIMESTAMP:
+        value = _timestamp(r, raw_type, options, params)
+        return value, _invalid(r, value, "not a timestamp" + _formats_hint(options.timestamp_formats))
+    if kind is Kind.DATE:
+        value = _date(r, raw_type, options, params)
+        return value, _invalid(r, value, "not a date" + _formats_hint(options.date_formats))
+    if kind in _LIMITS:
+        return _decimal(kind, r, raw_type, options, params)
+    if kind is Kind.BIC:
+        text = f"upper(replace({r}::VARCHAR, ' ', ''))"
+        value = f"CASE WHEN regexp_full_match({text}, '{_BIC_PATTERN}') THEN {text} END"
+        return value, _invalid(r, value, "not a BIC (8 or 11 letters and digits)")
+    if kind is Kind.MCC:
+        text = f"lpad({r}::VARCHAR, 4, '0')" if raw_type.startswith(_NUMERIC_TYPES) else r
+        value = f"CASE WHEN regexp_full_match({text}, '[0-9]{{4}}') THEN {text} END"
+        return value, _invalid(r, value, "not a 4-digit merchant category code")
+    raise AssertionError(f"no parser for {kind}")
+
+
+def _timestamp(r: str, raw_type: str, options: ParseOptions, params: _Params) -> str:
+    if raw_type.startswith("TIMESTAMP WITH TIME ZONE"):
+        return r
+    if raw_type.startswith(("TIMESTAMP", "DATE")):
+        return _as_utc(f"{r}::TIMESTAMP", options, params)
+    if options.timestamp_formats:
+        formats = params.bind(list(options.timestamp_formats))
+        if any("%z" in f for f in options.timestamp_formats):
+            return f"try_strptime({r}, {formats})::TIMESTAMPTZ"
+        return _as_utc(f"try_strptime({r}, {formats})", options, params)
+    if options.timezone is None:
+        return f"try_cast({r} AS TIMESTAMPTZ)"
+    local = _as_utc(f"try_cast({r} AS TIMESTAMP)", options, params)
+    return f"CASE WHEN regexp_matches({r}, '(Z|[+-][0-9]{{2}}(:?[0-9]{{2}})?)$') THEN try_cast({r} AS TIMESTAMPTZ) ELSE {local} END"
+
+
+def _as_utc(naive: str, options: ParseOptions, params: _Params) -> str:
+    """Naive times are local to the source's time zone, or UTC when none is configured."""
+    if options.timezone is None:
+        return f"{naive}::TIMESTAMPTZ"
+    return f"timezone({params.bind(options.timezone)}, {naive})"
+
+
+def _date(r: str, raw_type: str, options: ParseOptions, params: _Params) -> str:
+    if raw_type.startswith(("DATE", "TIMESTAMP")):
+        return f"{r}::DATE"
+    if options.date_formats:
+        return f"try_strptime({r}, {params.bind(list(options.date_formats))})::DATE"
+    return f"try_cast({r} AS DATE)"
+
+
+def _decimal(kind: Kind, r: str, raw_type: str, options: ParseOptions, params: _Params) -> tuple[str, str]:
+    scale, limit = _LIMITS[kind]
+    if raw_type.startswith(_FLOAT_TYPES):
+        number = f"try_cast(round({r}, {scale}) AS DECIMAL(38,10))"
+    elif raw_type.startswith(_NUMERIC_TYPES):
+        number = f"try_cast({r} AS DECIMAL(38,10))"
+    else:
+        text = f"replace({r}, ' ', '')"
+        if options.thousands:
+            text = f"replace({text}, {params.bind(options.thousands)}, '')"
+        if options.decimal != ".":
+            text = f"replace({text}, {params.bind(options.decimal)}, '.')"
+        number = f"try_cast({text} AS DECIMAL(38,10))"
+    value = (
+        f"CASE WHEN {number} > 0 AND {number} < {limit} AND {number} = round({number}, {scale}) "
+        f"THEN {number}::DECIMAL(18,{scale}) END"
+    )
+    shown = _shown(f"{r}::VARCHAR")
+    error = (
+        f"CASE WHEN {r} IS NULL THEN NULL "
+        f"WHEN {number} IS NULL THEN 'not a number: ' || {shown} "
+        f"WHEN {number} <= 0 THEN 'must be greater than zero: ' || {shown} "
+        f"WHEN {number} >= {limit} THEN 'too large: ' || {shown} "
+        f"WHEN {number} <> round({number}, {scale}) THEN 'more than {scale} decimal places: ' || {shown} END"
+    )
+    return value, error
+
+
+def _invalid(r: str, value: str, reason: str) -> str:
+    return f"CASE WHEN {r} IS NOT NULL AND ({value}) IS NULL THEN '{reason}: ' || {_shown(f'{r}::VARCHAR')} END"
+
+
+def _formats_hint(formats: tuple[str, ...]) -> str:
+    return f" in the format {' or '.join(formats)}".replace("'", "''") if formats else ""
+
+
+def _shown(text: str) -> str:
+    """A value quoted for a message, cut short so a huge field cannot flood the log."""
+    return f"'''' || left({text}, 60) || ''''"
+
+
+def _is_text(duckdb_type: str) -> bool:
+    return duckdb_type.startswith("VARCHAR")
+
+
+def _ident(name: str) -> str:
+    return name.replace('"', '""')
+
+
+def _column_list(scan: SourceScan) -> str:
+    return ", ".join(scan.columns) or "(none)"
+
+
+__all__ = ["InputError", "ValidationPlan", "plan_validation"]

@@ -1,0 +1,63 @@
+"""The store's schema, as an ordered list of migrations applied on open.
+
+A migration is never edited once released: a change to the schema is a new
+entry at the end, so any older store file can be brought up to date.
+"""
+
+from __future__ import annotations
+
+from screening.schema import ACCOUNTS, FX_RATES, PAYMENTS, Dataset, Kind
+
+_SQL_TYPES = {
+    Kind.TIMESTAMP: "TIMESTAMPTZ",
+    Kind.DATE: "DATE",
+    Kind.AMOUNT: "DECIMAL(18,3)",
+    Kind.RATE: "DECIMAL(18,8)",
+}
+_LINEAGE = "source VARCHAR NOT NULL, batch_id BIGINT NOT NULL, source_file VARCHAR NOT NULL, source_row BIGINT NOT NULL"
+
+
+def _columns(dataset: Dataset) -> str:
+    return ", ".join(
+        f"{f.name} {_SQL_TYPES.get(f.kind, 'VARCHAR')}{' NOT NULL' if f.required else ''}"
+        for f in dataset.fields
+    )
+
+
+_V1 = f"""
+CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+CREATE SEQUENCE batch_ids START 1;
+CREATE TABLE loads (
+    batch_id BIGINT PRIMARY KEY, dataset VARCHAR NOT NULL, source VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL, mapping VARCHAR, started_at TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ NOT NULL, read BIGINT NOT NULL, loaded BIGINT NOT NULL,
+    quarantined BIGINT NOT NULL, duplicates BIGINT NOT NULL, missing_fx BIGINT NOT NULL,
+    notes VARCHAR[] NOT NULL
+);
+CREATE TABLE payments ({_columns(PAYMENTS)}, amount_base DECIMAL(18,2), {_LINEAGE});
+CREATE TABLE accounts ({_columns(ACCOUNTS)}, {_LINEAGE});
+CREATE TABLE fx_rates ({_columns(FX_RATES)}, {_LINEAGE});
+CREATE TABLE quarantine (
+    batch_id BIGINT NOT NULL, dataset VARCHAR NOT NULL, source VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL, source_row BIGINT, record_key VARCHAR, field VARCHAR,
+    reason VARCHAR NOT NULL, problems STRUCT(field VARCHAR, reason VARCHAR)[] NOT NULL,
+    raw VARCHAR
+);
+CREATE SEQUENCE run_ids START 1;
+CREATE TABLE runs (
+    run_id BIGINT PRIMARY KEY, started_at TIMESTAMPTZ NOT NULL, finished_at TIMESTAMPTZ,
+    as_of TIMESTAMPTZ, status VARCHAR NOT NULL, manifest JSON
+);
+CREATE TABLE alerts (
+    alert_id VARCHAR PRIMARY KEY, run_id BIGINT NOT NULL, rule_id VARCHAR NOT NULL,
+    rule_version VARCHAR NOT NULL, typology VARCHAR NOT NULL, severity VARCHAR NOT NULL,
+    score DOUBLE NOT NULL, subject VARCHAR NOT NULL, window_start TIMESTAMPTZ,
+    window_end TIMESTAMPTZ, figures JSON, explanation VARCHAR NOT NULL
+);
+CREATE TABLE alert_evidence (alert_id VARCHAR NOT NULL, source VARCHAR NOT NULL, txn_id VARCHAR NOT NULL);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1,)
+"""Migration ``i`` brings a store from schema version ``i`` to ``i + 1``."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
