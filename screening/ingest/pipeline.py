@@ -53,6 +53,8 @@ def load_source(
 ) -> LoadCounts:
     """Validate ``scan`` and add its records to the store; the caller owns the transaction."""
     dataset = mapping.dataset
+    if not scan.columns:
+        return LoadCounts(read=0, loaded=0, quarantined=0, duplicates=0, missing_fx=0, notes=scan.notes)
     plan = plan_validation(dataset, mapping, scan)
     for name, table in plan.lookups.items():
         codes = pa.table({"code": list(table), "value": list(table.values())}, schema=_LOOKUP_SCHEMA)
@@ -124,8 +126,8 @@ def _take_malformed_rows(con: duckdb.DuckDBPyConnection, scan: SourceScan) -> in
     header = scan.header_records
     con.execute(
         f"""INSERT INTO {_REJECTED}
-        SELECT line - {header}, NULL, '(record)', 'malformed row: ' || string_agg(DISTINCT error_message, '; '),
-               [{{'field': '(record)', 'reason': string_agg(DISTINCT error_message, '; ')}}], first(csv_line)
+        SELECT line - {header}, NULL, '(record)', 'malformed row: ' || arg_min(error_message, column_idx),
+               [{{'field': '(record)', 'reason': 'malformed row: ' || arg_min(error_message, column_idx)}}], first(csv_line)
         FROM temp.{scan.rejects_table} GROUP BY line"""
     )
     malformed = _count(con, f"SELECT count(*) FROM {_REJECTED}")
@@ -211,8 +213,8 @@ def _insert_loaded(
         params["base"] = base_currency
     else:
         sql = f"INSERT INTO {dataset.table} SELECT {columns}, {tail} FROM {_STAGE} s WHERE {keep}"
-    result = _execute(con, sql, params).fetchone()
-    return int(result[0]) if result else 0
+    rows = _execute(con, sql, params).fetchall()
+    return int(rows[0][0]) if rows else 0
 
 
 _RATES = "SELECT currency, day::TIMESTAMPTZ AS valid_from, rate FROM fx_rates"
@@ -238,8 +240,8 @@ def _key_text(dataset: Dataset, alias: str) -> str:
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] | None = None) -> int:
-    row = _execute(con, sql, params).fetchone()
-    return int(row[0]) if row else 0
+    rows = _execute(con, sql, params).fetchall()
+    return int(rows[0][0]) if rows else 0
 
 
 def _execute(

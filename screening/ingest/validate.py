@@ -106,7 +106,7 @@ def plan_validation(dataset: Dataset, mapping: Mapping, scan: SourceScan) -> Val
         parsed.append(f'CASE WHEN coalesce({present}) IS NULL THEN {reason} END AS "__e_one_of"')
         problems.append(f"{{'field': '{'/'.join(dataset.one_of)}', 'reason': \"__e_one_of\"}}")
     raw_columns = ", ".join(f'"{_ident(c)}" := "{_ident(c)}"' for c in scan.columns)
-    raw_json = f"to_json(struct_pack({raw_columns}))" if raw_columns else "NULL"
+    raw_json = f"to_json(struct_pack({raw_columns}))::VARCHAR" if raw_columns else "NULL"
     problem_list = (
         f"list_filter([{', '.join(problems)}], lambda x: x.reason IS NOT NULL)" if problems else _NO_PROBLEMS
     )
@@ -217,7 +217,7 @@ def _apply_lookup(
             target = canonical.get(_normalise(value, vocabulary.normalise))
             if target is None:
                 raise MappingError(
-                    f"[codes.{spec.name}] {code!r} maps to {value!r}, which is not a {vocabulary.noun}",
+                    f"[codes.{spec.name}] {code!r} maps to {value!r}, an unknown {vocabulary.noun}",
                     path=mapping.name,
                 )
             table[_normalise(code, vocabulary.normalise)] = target
@@ -229,7 +229,7 @@ def _apply_lookup(
     joins.append(f'LEFT JOIN "{name}" {alias} ON {alias}.code = {key}')
     if vocabulary is None:
         return f"coalesce({alias}.value, {text})", None
-    error = f"CASE WHEN {r} IS NOT NULL AND {alias}.value IS NULL THEN 'not a {vocabulary.noun}: ' || {_shown(text)} END"
+    error = f"CASE WHEN {r} IS NOT NULL AND {alias}.value IS NULL THEN 'unknown {vocabulary.noun}: ' || {_shown(text)} END"
     return f"{alias}.value", error
 
 

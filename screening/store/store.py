@@ -156,8 +156,7 @@ class Store:
         con = self._con
         con.execute("BEGIN TRANSACTION")
         try:
-            row = con.execute("SELECT nextval('batch_ids')").fetchone()
-            batch_id = int(row[0]) if row else 0
+            batch_id = _scalar(con, "SELECT nextval('batch_ids')")
             if isinstance(data, pa.Table | pl.DataFrame):
                 scan = scan_table(con, data, label or "(in-memory table)")
                 counts = self._run(resolved, scan, batch_id, progress)
@@ -241,7 +240,7 @@ class Store:
             name: _scalar(con, f"SELECT count(*) FROM {name}")
             for name in ("payments", "accounts", "fx_rates", "quarantine", "loads", "runs", "alerts")
         }
-        span = con.execute("SELECT min(ts), max(ts) FROM payments").fetchone() or (None, None)
+        span = con.execute("SELECT min(ts), max(ts) FROM payments").fetchall()[0]
         sources = dict(con.execute("SELECT source, count(*) FROM payments GROUP BY ALL ORDER BY 1").fetchall())
         return StoreInfo(
             path=str(self.path),
@@ -310,8 +309,8 @@ def _migrate(
         except BaseException:
             con.execute("ROLLBACK")
             raise
-    row = con.execute("SELECT value FROM meta WHERE key = 'base_currency'").fetchone()
-    stored = str(row[0]) if row else DEFAULT_BASE_CURRENCY
+    rows = con.execute("SELECT value FROM meta WHERE key = 'base_currency'").fetchall()
+    stored = str(rows[0][0]) if rows else DEFAULT_BASE_CURRENCY
     if base_currency and base_currency.upper() != stored:
         raise StoreError(f"{path}: the store's base currency is {stored}, not {base_currency.upper()}")
     return stored
@@ -340,5 +339,5 @@ def _limit(limit: int | None) -> str:
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    row = con.execute(sql).fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
+    rows = con.execute(sql).fetchall()
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
