@@ -51,7 +51,8 @@ class ListFormat(StrEnum):
 
 
 DbOption = Annotated[
-    Path, typer.Option("--db", envvar="SCREENING_DB", help="The store: a DuckDB file.", show_default=True)
+    Path,
+    typer.Option("--db", envvar="SCREENING_DB", help="The store: a DuckDB file.", show_default=True),
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table for people, json for programs.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display or summary table.")]
@@ -59,12 +60,15 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress di
 
 @app.command()
 def load(
-    paths: Annotated[list[Path], typer.Argument(help="CSV, Parquet or JSON Lines files.", show_default=False)],
+    paths: Annotated[
+        list[Path], typer.Argument(help="CSV, Parquet or JSON Lines files.", show_default=False)
+    ],
     mapping: Annotated[
         Path | None, typer.Option(help="Mapping file (TOML/YAML) for a bank's export format.")
     ] = None,
     dataset: Annotated[
-        str | None, typer.Option(help=f"What the files hold: {', '.join(DATASETS)} (default payments).")
+        str | None,
+        typer.Option(help=f"What the files hold: {', '.join(DATASETS)} (default payments)."),
     ] = None,
     source: Annotated[str | None, typer.Option(help="Source system; txn_ids are unique within it.")] = None,
     base_currency: Annotated[
@@ -76,7 +80,10 @@ def load(
 ) -> None:
     """Load payment, KYC or FX-rate files into the store; bad records go to quarantine."""
     results: list[LoadResult] = []
-    with _store(db, base_currency=base_currency) as store, _progress(quiet or output is OutputFormat.json) as bar:
+    with (
+        _store(db, base_currency=base_currency) as store,
+        _progress(quiet or output is OutputFormat.json) as bar,
+    ):
         for path in paths:
             task = bar.add_task(path.name, total=1.0) if bar else None
 
@@ -123,7 +130,12 @@ def quarantine(
     else:
         table = Table("batch", "file", "row", "reason", title="Quarantine")
         for row in frame.iter_rows(named=True):
-            table.add_row(str(row["batch_id"]), row["source_file"], str(row["source_row"] or ""), row["reason"])
+            table.add_row(
+                str(row["batch_id"]),
+                row["source_file"],
+                str(row["source_row"] or ""),
+                row["reason"],
+            )
         out.print(table)
 
 
@@ -135,13 +147,19 @@ def info(db: DbOption = DEFAULT_DB, output: FormatOption = OutputFormat.table) -
     if output is OutputFormat.json:
         out.print_json(json.dumps(summary.as_dict()))
         return
-    table = Table("what", "count", title=f"{summary.path} (schema v{summary.schema_version}, "
-                  f"base currency {summary.base_currency})")
+    table = Table(
+        "what",
+        "count",
+        title=f"{summary.path} (schema v{summary.schema_version}, base currency {summary.base_currency})",
+    )
     for name, count in summary.tables.items():
         table.add_row(name, f"{count:,}")
     out.print(table)
     if summary.first_payment:
-        out.print(f"Payments from {summary.first_payment:%Y-%m-%d %H:%M} to {summary.last_payment:%Y-%m-%d %H:%M} UTC")
+        out.print(
+            f"Payments from {summary.first_payment:%Y-%m-%d %H:%M} "
+            f"to {summary.last_payment:%Y-%m-%d %H:%M} UTC"
+        )
     for name, count in summary.sources.items():
         out.print(f"  source {name}: {count:,} payments")
 
@@ -157,11 +175,16 @@ def _store(db: Path, **options: Any) -> Iterator[Store]:
 
 @contextmanager
 def _progress(hidden: bool) -> Iterator[Progress | None]:
-    if hidden:
+    """A progress display on a terminal; nothing for cron, pipes or --quiet."""
+    if hidden or not err.is_terminal:
         yield None
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-               TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=err, transient=True) as bar:
         yield bar
 
@@ -174,21 +197,42 @@ def _first_problems(store: Store, results: list[LoadResult]) -> list[str]:
             continue
         frame = store.quarantine(batch_id=result.batch_id, limit=_SHOWN_PROBLEMS)
         for row in frame.iter_rows(named=True):
-            where = f"{row['source_file']} row {row['source_row']}" if row["source_row"] else row["source_file"]
+            where = (
+                f"{row['source_file']} row {row['source_row']}" if row["source_row"] else row["source_file"]
+            )
             lines.append(f"{where}: {row['reason']}")
         if result.quarantined > _SHOWN_PROBLEMS:
-            lines.append(f"... and {result.quarantined - _SHOWN_PROBLEMS} more (screening quarantine --batch "
-                         f"{result.batch_id})")
+            lines.append(
+                f"... and {result.quarantined - _SHOWN_PROBLEMS} more (screening quarantine --batch "
+                f"{result.batch_id})"
+            )
     return lines
 
 
 def _print_load_summary(results: list[LoadResult]) -> None:
-    table = Table("file", "batch", "read", "loaded", "quarantined", "duplicates", "no FX rate", "rows/s",
-                  title="Load summary")
+    table = Table(
+        "file",
+        "batch",
+        "read",
+        "loaded",
+        "quarantined",
+        "duplicates",
+        "no FX rate",
+        "rows/s",
+        title="Load summary",
+    )
     for r in results:
         rate = f"{r.read / r.seconds:,.0f}" if r.seconds > 0 else "-"
-        table.add_row(r.source_file, str(r.batch_id), f"{r.read:,}", f"{r.loaded:,}", f"{r.quarantined:,}",
-                      f"{r.duplicates:,}", f"{r.missing_fx:,}", rate)
+        table.add_row(
+            r.source_file,
+            str(r.batch_id),
+            f"{r.read:,}",
+            f"{r.loaded:,}",
+            f"{r.quarantined:,}",
+            f"{r.duplicates:,}",
+            f"{r.missing_fx:,}",
+            rate,
+        )
     out.print(table)
     for r in results:
         for note in r.notes:
@@ -202,7 +246,10 @@ def _safe_for_spreadsheets(frame: pl.DataFrame) -> pl.DataFrame:
     """Prefix text cells that a spreadsheet would run as formulas with a quote."""
     text = [c for c, t in frame.schema.items() if t == pl.String]
     return frame.with_columns(
-        pl.when(pl.col(c).str.contains(_FORMULA_START)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        pl.when(pl.col(c).str.contains(_FORMULA_START))
+        .then(pl.lit("'") + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
         for c in text
     )
 

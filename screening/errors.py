@@ -17,7 +17,12 @@ class InputError(ScreeningError):
     """A file, or a record or field in it, cannot be used."""
 
     def __init__(
-        self, message: str, *, path: str | None = None, row: int | None = None, field: str | None = None
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        row: int | None = None,
+        field: str | None = None,
     ) -> None:
         where = ", ".join(
             part

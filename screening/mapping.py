@@ -202,9 +202,7 @@ def _table(document: AnyMapping[str, Any], key: str, fail: Any) -> dict[str, Any
     return value
 
 
-def _fields_table(
-    document: AnyMapping[str, Any], key: str, dataset: Dataset, fail: Any
-) -> dict[str, Any]:
+def _fields_table(document: AnyMapping[str, Any], key: str, dataset: Dataset, fail: Any) -> dict[str, Any]:
     table = _table(document, key, fail)
     for name in table:
         if name not in dataset.field_names:

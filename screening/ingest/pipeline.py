@@ -69,7 +69,12 @@ def load_source(
     except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
         message = str(error).strip().splitlines()[0]
         raise InputError(f"cannot read: {message}", path=scan.label) from error
-    lineage = {"source": mapping.source, "batch": batch_id, "file": scan.label, "dataset": dataset.name}
+    lineage = {
+        "source": mapping.source,
+        "batch": batch_id,
+        "file": scan.label,
+        "dataset": dataset.name,
+    }
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {_REJECTED} (source_row BIGINT, record_key VARCHAR, field VARCHAR, "
         "reason VARCHAR, problems STRUCT(field VARCHAR, reason VARCHAR)[], raw VARCHAR)"
@@ -99,7 +104,9 @@ def load_source(
     missing_fx = 0
     if dataset is PAYMENTS:
         missing_fx = _count(
-            con, "SELECT count(*) FROM payments WHERE batch_id = $batch AND amount_base IS NULL", {"batch": batch_id}
+            con,
+            "SELECT count(*) FROM payments WHERE batch_id = $batch AND amount_base IS NULL",
+            {"batch": batch_id},
         )
     for name in (_STAGE, _OUTCOME, _REJECTED, *plan.lookups):
         con.execute(f'DROP TABLE IF EXISTS temp."{name}"')
@@ -127,7 +134,8 @@ def _take_malformed_rows(con: duckdb.DuckDBPyConnection, scan: SourceScan) -> in
     con.execute(
         f"""INSERT INTO {_REJECTED}
         SELECT line - {header}, NULL, '(record)', 'malformed row: ' || arg_min(error_message, column_idx),
-               [{{'field': '(record)', 'reason': 'malformed row: ' || arg_min(error_message, column_idx)}}], first(csv_line)
+               [{{'field': '(record)', 'reason': 'malformed row: ' || arg_min(error_message, column_idx)}}],
+               first(csv_line)
         FROM temp.{scan.rejects_table} GROUP BY line"""
     )
     malformed = _count(con, f"SELECT count(*) FROM {_REJECTED}")
@@ -149,9 +157,13 @@ def _classify(con: duckdb.DuckDBPyConnection, dataset: Dataset, lineage: dict[st
     """Record which valid rows repeat a key: exact duplicates or conflicts."""
     key = dataset.key
     same = " AND ".join(f's."{c}" IS NOT DISTINCT FROM o."{c}"' for c in dataset.field_names)
-    differing = "array_to_string(list_filter([" + ", ".join(
-        f"""CASE WHEN s."{c}" IS DISTINCT FROM o."{c}" THEN '{c}' END""" for c in dataset.field_names
-    ) + "], lambda x: x IS NOT NULL), ', ')"
+    differing = (
+        "array_to_string(list_filter(["
+        + ", ".join(
+            f"""CASE WHEN s."{c}" IS DISTINCT FROM o."{c}" THEN '{c}' END""" for c in dataset.field_names
+        )
+        + "], lambda x: x IS NOT NULL), ', ')"
+    )
     key_text = _key_text(dataset, "s")
     con.execute(f"CREATE OR REPLACE TEMP TABLE {_OUTCOME} (row BIGINT, outcome VARCHAR, reason VARCHAR)")
     key_cols = ", ".join(f'"{c}"' for c in key)
@@ -194,7 +206,8 @@ def _collect_rejected(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> None:
     con.execute(
         f"""INSERT INTO {_REJECTED}
         SELECT s.__row, {record_key}, '{first_key}', 'conflict: ' || o.reason,
-               [{{'field': '{first_key}', 'reason': 'conflict: ' || o.reason}}], to_json(struct_pack({canonical}))
+               [{{'field': '{first_key}', 'reason': 'conflict: ' || o.reason}}],
+               to_json(struct_pack({canonical}))
         FROM {_STAGE} s JOIN {_OUTCOME} o ON o.row = s.__row WHERE o.outcome = 'conflict'"""
     )
 
@@ -218,7 +231,10 @@ def _insert_loaded(
 
 
 _RATES = "SELECT currency, day::TIMESTAMPTZ AS valid_from, rate FROM fx_rates"
-_BASE_AMOUNT = "CASE WHEN s.currency = $base THEN s.amount::DECIMAL(18,2) ELSE round(s.amount * fx.rate, 2)::DECIMAL(18,2) END"
+_BASE_AMOUNT = (
+    "CASE WHEN s.currency = $base THEN s.amount::DECIMAL(18,2) "
+    "ELSE round(s.amount * fx.rate, 2)::DECIMAL(18,2) END"
+)
 
 
 def _backfill_base_amounts(con: duckdb.DuckDBPyConnection, base_currency: str) -> None:
@@ -235,7 +251,7 @@ def _backfill_base_amounts(con: duckdb.DuckDBPyConnection, base_currency: str) -
 
 
 def _key_text(dataset: Dataset, alias: str) -> str:
-    parts = " || ' ' || ".join(f"{alias}.\"{c}\"::VARCHAR" for c in dataset.key)
+    parts = " || ' ' || ".join(f'{alias}."{c}"::VARCHAR' for c in dataset.key)
     return f"'{' '.join(dataset.key)} ''' || {parts} || ''''"
 
 

@@ -51,7 +51,13 @@ class SourceScan:
     notes: list[str] = field(default_factory=list)
 
 
-FILE_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+FILE_FORMATS = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
 FILE_FORMATS |= {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 
 
@@ -165,7 +171,8 @@ def _jsonl_scan(con: duckdb.DuckDBPyConnection, path: Path) -> SourceScan:
     sql = (
         f"SELECT {extracted}, __row, CASE WHEN __values IS NULL THEN 'not a JSON object' END AS __malformed, "
         "line AS __raw FROM (SELECT *, CASE WHEN json_valid(line) AND json_type(line) = 'OBJECT' "
-        f"THEN json_extract_string(line, $paths) END AS __values FROM ({lines}) WHERE trim(coalesce(line, '')) <> '')"
+        f"THEN json_extract_string(line, $paths) END AS __values FROM ({lines}) "
+        "WHERE trim(coalesce(line, '')) <> '')"
     )
     columns = dict.fromkeys(keys, "VARCHAR")
     return SourceScan(label=str(path), sql=sql, params=params, columns=columns, flags_malformed=True)
@@ -184,7 +191,13 @@ def _json_keys(path: Path) -> list[str]:
 
 
 def _empty_scan(label: str, note: str) -> SourceScan:
-    return SourceScan(label=label, sql="SELECT NULL::BIGINT AS __row WHERE false", params={}, columns={}, notes=[note])
+    return SourceScan(
+        label=label,
+        sql="SELECT NULL::BIGINT AS __row WHERE false",
+        params={},
+        columns={},
+        notes=[note],
+    )
 
 
 def _describe(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> dict[str, str]:

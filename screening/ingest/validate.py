@@ -26,7 +26,16 @@ from screening.reference import (
 from screening.schema import CHANNELS, PARTY_TYPES, Dataset, FieldSpec, Kind
 
 _WHITESPACE = " \t\r\n\u00a0\u202f"
-_NUMERIC_TYPES = ("DECIMAL", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER")
+_NUMERIC_TYPES = (
+    "DECIMAL",
+    "INTEGER",
+    "BIGINT",
+    "SMALLINT",
+    "TINYINT",
+    "HUGEINT",
+    "UBIGINT",
+    "UINTEGER",
+)
 _FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
 _LIMITS = {Kind.AMOUNT: (3, "1000000000000000"), Kind.RATE: (8, "10000000000")}
 _BIC_PATTERN = "[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?"
@@ -229,7 +238,10 @@ def _apply_lookup(
     joins.append(f'LEFT JOIN "{name}" {alias} ON {alias}.code = {key}')
     if vocabulary is None:
         return f"coalesce({alias}.value, {text})", None
-    error = f"CASE WHEN {r} IS NOT NULL AND {alias}.value IS NULL THEN 'unknown {vocabulary.noun}: ' || {_shown(text)} END"
+    error = (
+        f"CASE WHEN {r} IS NOT NULL AND {alias}.value IS NULL "
+        f"THEN 'unknown {vocabulary.noun}: ' || {_shown(text)} END"
+    )
     return f"{alias}.value", error
 
 
@@ -238,13 +250,18 @@ def _normalise(code: str, how: str) -> str:
     return code.upper() if how == "upper" else code.lower()
 
 
-def _parse(kind: Kind, r: str, raw_type: str, options: ParseOptions, params: _Params) -> tuple[str, str | None]:
+def _parse(
+    kind: Kind, r: str, raw_type: str, options: ParseOptions, params: _Params
+) -> tuple[str, str | None]:
     """SQL for the parsed value of ``r`` and for the reason it is invalid (NULL when fine)."""
     if kind in (Kind.TEXT, Kind.CURRENCY, Kind.COUNTRY, Kind.CHANNEL, Kind.PARTY_TYPE):
         return (r if _is_text(raw_type) else f"{r}::VARCHAR"), None
     if kind is Kind.ACCOUNT:
         text = r if _is_text(raw_type) else f"{r}::VARCHAR"
-        value = f"CASE WHEN regexp_full_match({text}, '{_IBAN_SHAPE}') THEN upper(replace({text}, ' ', '')) ELSE {text} END"
+        value = (
+            f"CASE WHEN regexp_full_match({text}, '{_IBAN_SHAPE}') "
+            f"THEN upper(replace({text}, ' ', '')) ELSE {text} END"
+        )
         return value, None
     if kind is Kind.TIMESTAMP:
         value = _timestamp(r, raw_type, options, params)
@@ -278,7 +295,8 @@ def _timestamp(r: str, raw_type: str, options: ParseOptions, params: _Params) ->
     if options.timezone is None:
         return f"try_cast({r} AS TIMESTAMPTZ)"
     local = _as_utc(f"try_cast({r} AS TIMESTAMP)", options, params)
-    return f"CASE WHEN regexp_matches({r}, '(Z|[+-][0-9]{{2}}(:?[0-9]{{2}})?)$') THEN try_cast({r} AS TIMESTAMPTZ) ELSE {local} END"
+    has_offset = f"regexp_matches({r}, '(Z|[+-][0-9]{{2}}(:?[0-9]{{2}})?)$')"
+    return f"CASE WHEN {has_offset} THEN try_cast({r} AS TIMESTAMPTZ) ELSE {local} END"
 
 
 def _as_utc(naive: str, options: ParseOptions, params: _Params) -> str:
@@ -325,7 +343,9 @@ def _decimal(kind: Kind, r: str, raw_type: str, options: ParseOptions, params: _
 
 
 def _invalid(r: str, value: str, reason: str) -> str:
-    return f"CASE WHEN {r} IS NOT NULL AND ({value}) IS NULL THEN '{reason}: ' || {_shown(f'{r}::VARCHAR')} END"
+    return (
+        f"CASE WHEN {r} IS NOT NULL AND ({value}) IS NULL THEN '{reason}: ' || {_shown(f'{r}::VARCHAR')} END"
+    )
 
 
 def _formats_hint(formats: tuple[str, ...]) -> str:

@@ -14,7 +14,10 @@ _SQL_TYPES = {
     Kind.AMOUNT: "DECIMAL(18,3)",
     Kind.RATE: "DECIMAL(18,8)",
 }
-_LINEAGE = "source VARCHAR NOT NULL, batch_id BIGINT NOT NULL, source_file VARCHAR NOT NULL, source_row BIGINT NOT NULL"
+_LINEAGE = (
+    "source VARCHAR NOT NULL, batch_id BIGINT NOT NULL, "
+    "source_file VARCHAR NOT NULL, source_row BIGINT NOT NULL"
+)
 
 
 def _columns(dataset: Dataset) -> str:

@@ -103,7 +103,10 @@ class Store:
             raise StoreError(f"{path}: no such store; load data into it first (screening load)")
         if not path.parent.is_dir():
             raise StoreError(f"{path}: folder {path.parent} does not exist")
-        config: dict[str, Any] = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        config: dict[str, Any] = {
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+        }
         if memory_limit:
             config["memory_limit"] = memory_limit
         try:
@@ -125,7 +128,10 @@ class Store:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -193,7 +199,9 @@ class Store:
             raise
         return result
 
-    def _run(self, mapping: Mapping, scan: SourceScan, batch_id: int, progress: Progress | None) -> LoadCounts:
+    def _run(
+        self, mapping: Mapping, scan: SourceScan, batch_id: int, progress: Progress | None
+    ) -> LoadCounts:
         return load_source(
             self._con,
             mapping=mapping,
@@ -204,12 +212,18 @@ class Store:
         )
 
     def payments(
-        self, *, source: str | None = None, since: datetime | None = None, until: datetime | None = None,
+        self,
+        *,
+        source: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
         limit: int | None = None,
     ) -> pl.DataFrame:
         """Stored payments, oldest first, as a Polars frame."""
         where, params = _filters(source=source, since=since, until=until)
-        return self._frame(f"SELECT * FROM payments {where} ORDER BY ts, source, txn_id{_limit(limit)}", params)
+        return self._frame(
+            f"SELECT * FROM payments {where} ORDER BY ts, source, txn_id{_limit(limit)}", params
+        )
 
     def accounts(self) -> pl.DataFrame:
         """Stored KYC accounts."""
@@ -238,10 +252,20 @@ class Store:
         con = self._con
         tables = {
             name: _scalar(con, f"SELECT count(*) FROM {name}")
-            for name in ("payments", "accounts", "fx_rates", "quarantine", "loads", "runs", "alerts")
+            for name in (
+                "payments",
+                "accounts",
+                "fx_rates",
+                "quarantine",
+                "loads",
+                "runs",
+                "alerts",
+            )
         }
         span = con.execute("SELECT min(ts), max(ts) FROM payments").fetchall()[0]
-        sources = dict(con.execute("SELECT source, count(*) FROM payments GROUP BY ALL ORDER BY 1").fetchall())
+        sources = dict(
+            con.execute("SELECT source, count(*) FROM payments GROUP BY ALL ORDER BY 1").fetchall()
+        )
         return StoreInfo(
             path=str(self.path),
             schema_version=SCHEMA_VERSION,
@@ -260,7 +284,9 @@ class Store:
         return frame
 
 
-def _resolve_mapping(mapping: Mapping | Path | str | None, dataset: str | None, source: str | None) -> Mapping:
+def _resolve_mapping(
+    mapping: Mapping | Path | str | None, dataset: str | None, source: str | None
+) -> Mapping:
     resolved = read_mapping(Path(mapping)) if isinstance(mapping, Path | str) else mapping or Mapping()
     if dataset is not None:
         if dataset not in DATASETS:
@@ -298,7 +324,8 @@ def _migrate(
             for migration in MIGRATIONS[version:]:
                 con.execute(migration)
             con.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(SCHEMA_VERSION)}
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)",
+                {"v": str(SCHEMA_VERSION)},
             )
             if version == 0:
                 con.execute(

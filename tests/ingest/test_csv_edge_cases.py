@@ -35,7 +35,10 @@ def test_quoted_newlines_stay_inside_the_field(store: Store, write: Write) -> No
 
 
 def test_offsets_are_converted_to_utc_and_naive_times_taken_as_utc(store: Store, write: Write) -> None:
-    rows = ("T1,2026-03-01T10:00:00+02:00,10,EUR,A1,,,A2,,,", "T2,2026-03-01 10:00,10,EUR,A1,,,A2,,,")
+    rows = (
+        "T1,2026-03-01T10:00:00+02:00,10,EUR,A1,,,A2,,,",
+        "T2,2026-03-01 10:00,10,EUR,A1,,,A2,,,",
+    )
     store.load(write("tz.csv", csv_text(*rows)))
     times = {t: ts.strftime("%H:%M") for t, ts in store.payments().select("txn_id", "ts").iter_rows()}
     assert times == {"T1": "08:00", "T2": "10:00"}
@@ -63,13 +66,16 @@ def test_impossible_date_is_quarantined_with_its_field(store: Store) -> None:
     assert "ts: not a timestamp in the format %d.%m.%Y %H:%M: '31.02.2026 10:00'" in reasons(store)[3]
 
 
-@pytest.mark.parametrize(("amount", "reason"), [
-    ("0", "amount: must be greater than zero: '0'"),
-    ("-12.50", "amount: must be greater than zero: '-12.50'"),
-    ('"12,50"', "amount: not a number: '12,50'"),
-    ("1.2345", "amount: more than 3 decimal places: '1.2345'"),
-    ("", "amount: missing"),
-])
+@pytest.mark.parametrize(
+    ("amount", "reason"),
+    [
+        ("0", "amount: must be greater than zero: '0'"),
+        ("-12.50", "amount: must be greater than zero: '-12.50'"),
+        ('"12,50"', "amount: not a number: '12,50'"),
+        ("1.2345", "amount: more than 3 decimal places: '1.2345'"),
+        ("", "amount: missing"),
+    ],
+)
 def test_bad_amounts_are_quarantined(store: Store, write: Write, amount: str, reason: str) -> None:
     store.load(write("a.csv", csv_text(f"T1,2026-03-01,{amount},EUR,A1,,,A2,,,")))
     assert reasons(store) == {1: reason}
@@ -95,7 +101,9 @@ def test_alpha3_country_codes_and_kosovo_are_accepted(store: Store, write: Write
 
 def test_record_without_any_account_is_quarantined(store: Store, write: Write) -> None:
     store.load(write("acc.csv", csv_text("T1,2026-03-01,10,EUR,,,,,,cash,")))
-    assert reasons(store) == {1: "payer_account/payee_account: needs at least one of payer_account, payee_account"}
+    assert reasons(store) == {
+        1: "payer_account/payee_account: needs at least one of payer_account, payee_account"
+    }
 
 
 def test_cash_deposit_without_payer_account_loads(store: Store, write: Write) -> None:
@@ -110,9 +118,27 @@ def test_missing_required_column_stops_the_load_naming_it(store: Store, write: W
 
 
 def test_wrong_delimiter_is_explained(store: Store, write: Write) -> None:
-    path = write("semi.csv", csv_text("T1;2026-03-01;10;EUR;A1;;;A2;;;", header=";".join(
-        ["txn_id", "ts", "amount", "currency", "payer_account", "payer_name", "payer_country",
-         "payee_account", "payee_country", "channel", "purpose"])))
+    path = write(
+        "semi.csv",
+        csv_text(
+            "T1;2026-03-01;10;EUR;A1;;;A2;;;",
+            header=";".join(
+                [
+                    "txn_id",
+                    "ts",
+                    "amount",
+                    "currency",
+                    "payer_account",
+                    "payer_name",
+                    "payer_country",
+                    "payee_account",
+                    "payee_country",
+                    "channel",
+                    "purpose",
+                ]
+            ),
+        ),
+    )
     with pytest.raises(InputError, match="is the delimiter right"):
         store.load(path, mapping=_mapping(write, 'source = "x"\n[csv]\ndelimiter = ","\n'))
 

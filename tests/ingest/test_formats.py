@@ -22,7 +22,10 @@ def canonical_table(rows: int = 3) -> pa.Table:
         {
             "txn_id": [f"P{i}" for i in range(rows)],
             "ts": [datetime(2026, 3, 1, 10, i, tzinfo=UTC) for i in range(rows)],
-            "amount": pa.array([Decimal("100.500") + i for i in range(rows)], PAYMENTS.arrow_schema.field("amount").type),
+            "amount": pa.array(
+                [Decimal("100.500") + i for i in range(rows)],
+                PAYMENTS.arrow_schema.field("amount").type,
+            ),
             "currency": ["USD"] * rows,
             "payer_account": ["A1"] * rows,
             "payee_account": ["A2"] * rows,
@@ -104,5 +107,5 @@ def test_unknown_file_type_is_refused(store: Store, write: Write) -> None:
 
 
 def test_missing_file_is_named(store: Store, tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="nothere.csv: no such file"):
+    with pytest.raises(InputError, match=r"nothere\.csv: no such file"):
         store.load(tmp_path / "nothere.csv")

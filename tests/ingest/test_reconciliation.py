@@ -92,11 +92,18 @@ _GOOD = st.builds(
     st.integers(1, 10_000_00),
     st.integers(1, 9),
 )
-_BAD = st.sampled_from([
-    row("B1", amount="0"), row("B2", amount="abc"), "B3,not-a-date,5,EUR,A1,,,A2,,,",
-    "B4,2026-03-01,5,ZZZ,A1,,,A2,,,", "B5,2026-03-01,5,EUR,,,,,,,", "B6,2026-03-01,5",
-    ",2026-03-01,5,EUR,A1,,,A2,,,", row("B7", amount="1.23456"),
-])
+_BAD = st.sampled_from(
+    [
+        row("B1", amount="0"),
+        row("B2", amount="abc"),
+        "B3,not-a-date,5,EUR,A1,,,A2,,,",
+        "B4,2026-03-01,5,ZZZ,A1,,,A2,,,",
+        "B5,2026-03-01,5,EUR,,,,,,,",
+        "B6,2026-03-01,5",
+        ",2026-03-01,5,EUR,A1,,,A2,,,",
+        row("B7", amount="1.23456"),
+    ]
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
