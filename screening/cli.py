@@ -23,6 +23,7 @@ from rich.table import Table
 from screening.errors import ScreeningError
 from screening.schema import DATASETS
 from screening.store import DEFAULT_DB, LoadResult, Store
+from screening.store.store import DEFAULT_MEMORY_LIMIT
 
 app = typer.Typer(
     name="screening",
@@ -55,6 +56,12 @@ DbOption = Annotated[
     typer.Option("--db", envvar="SCREENING_DB", help="The store: a DuckDB file.", show_default=True),
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table for people, json for programs.")]
+MemoryOption = Annotated[
+    str,
+    typer.Option(
+        envvar="SCREENING_MEMORY_LIMIT", help="DuckDB working memory, e.g. 1GB; beyond it, spill to disk."
+    ),
+]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display or summary table.")]
 
 
@@ -75,13 +82,14 @@ def load(
         str | None, typer.Option(help="Base currency of a new store (default USD).")
     ] = None,
     db: DbOption = DEFAULT_DB,
+    memory_limit: MemoryOption = DEFAULT_MEMORY_LIMIT,
     output: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
     """Load payment, KYC or FX-rate files into the store; bad records go to quarantine."""
     results: list[LoadResult] = []
     with (
-        _store(db, base_currency=base_currency) as store,
+        _store(db, base_currency=base_currency, memory_limit=memory_limit) as store,
         _progress(quiet or output is OutputFormat.json) as bar,
     ):
         for path in paths:

@@ -108,7 +108,7 @@ def load_source(
             "SELECT count(*) FROM payments WHERE batch_id = $batch AND amount_base IS NULL",
             {"batch": batch_id},
         )
-    for name in (_STAGE, _OUTCOME, _REJECTED, *plan.lookups):
+    for name in (_STAGE, _OUTCOME, _REJECTED, _DAILY, *plan.lookups):
         con.execute(f'DROP TABLE IF EXISTS temp."{name}"')
     return LoadCounts(
         read=read,
@@ -172,10 +172,10 @@ def _classify(con: duckdb.DuckDBPyConnection, dataset: Dataset, lineage: dict[st
         SELECT s.__row, CASE WHEN {same} THEN 'duplicate' ELSE 'conflict' END,
                {key_text} || ' repeats row ' || o.__row || ' of this file with different ' || {differing}
         FROM {_STAGE} s
-        JOIN (SELECT {key_cols}, min(__row) AS first_row FROM {_STAGE} WHERE len(__problems) = 0
+        JOIN (SELECT {key_cols}, min(__row) AS first_row FROM {_STAGE} WHERE __problems IS NULL
               GROUP BY ALL HAVING count(*) > 1) f USING ({key_cols})
         JOIN {_STAGE} o ON o.__row = f.first_row
-        WHERE len(s.__problems) = 0 AND s.__row <> f.first_row"""
+        WHERE s.__problems IS NULL AND s.__row <> f.first_row"""
     )
     on = " AND ".join(f's."{c}" = o."{c}"' for c in key)
     scope = "o.source = $source AND " if dataset.per_source else ""
@@ -186,7 +186,7 @@ def _classify(con: duckdb.DuckDBPyConnection, dataset: Dataset, lineage: dict[st
                {key_text} || ' was already loaded (batch ' || o.batch_id || ', ' || o.source_file
                || ' row ' || o.source_row || ') with different ' || {differing}
         FROM {_STAGE} s JOIN {dataset.table} o ON {scope}{on}
-        WHERE len(s.__problems) = 0 AND s.__row NOT IN (SELECT row FROM {_OUTCOME})""",
+        WHERE s.__problems IS NULL AND s.__row NOT IN (SELECT row FROM {_OUTCOME})""",
         lineage,
     )
 
@@ -199,7 +199,7 @@ def _collect_rejected(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> None:
         f"""INSERT INTO {_REJECTED}
         SELECT __row, {record_key}, __problems[1].field, array_to_string({described}, '; '),
                __problems, __raw_record
-        FROM {_STAGE} WHERE len(__problems) > 0"""
+        FROM {_STAGE} WHERE __problems IS NOT NULL"""
     )
     canonical = ", ".join(f'"{c}" := s."{c}"' for c in dataset.field_names)
     first_key = dataset.key[0]
@@ -216,38 +216,55 @@ def _insert_loaded(
     con: duckdb.DuckDBPyConnection, dataset: Dataset, lineage: dict[str, object], base_currency: str
 ) -> int:
     columns = ", ".join(f's."{c}"' for c in dataset.field_names)
-    keep = f"len(s.__problems) = 0 AND s.__row NOT IN (SELECT row FROM {_OUTCOME})"
+    keep = "s.__problems IS NULL"
+    if _count(con, f"SELECT count(*) FROM {_OUTCOME}"):
+        keep += f" AND s.__row NOT IN (SELECT row FROM {_OUTCOME})"
     tail = "$source, $batch, $file, s.__row"
-    params = {k: lineage[k] for k in ("source", "batch", "file")}
+    params: dict[str, object] = {k: lineage[k] for k in ("source", "batch", "file")}
     if dataset is PAYMENTS:
+        _daily_rates(con, f"SELECT ts FROM {_STAGE} WHERE __problems IS NULL")
         sql = f"""INSERT INTO payments SELECT {columns}, {_BASE_AMOUNT}, {tail}
-            FROM {_STAGE} s ASOF LEFT JOIN ({_RATES}) fx ON s.currency = fx.currency AND s.ts >= fx.valid_from
+            FROM {_STAGE} s LEFT JOIN {_DAILY} fx ON s.currency = fx.currency AND s.ts::DATE = fx.day
             WHERE {keep}"""
         params["base"] = base_currency
     else:
         sql = f"INSERT INTO {dataset.table} SELECT {columns}, {tail} FROM {_STAGE} s WHERE {keep}"
-    rows = _execute(con, sql, params).fetchall()
-    return int(rows[0][0]) if rows else 0
+    return _count(con, sql, params)
 
 
-_RATES = "SELECT currency, day::TIMESTAMPTZ AS valid_from, rate FROM fx_rates"
+_DAILY = "__daily_rates"
 _BASE_AMOUNT = (
     "CASE WHEN s.currency = $base THEN s.amount::DECIMAL(18,2) "
     "ELSE round(s.amount * fx.rate, 2)::DECIMAL(18,2) END"
 )
 
 
+def _daily_rates(con: duckdb.DuckDBPyConnection, timestamps: str) -> None:
+    """Spread the rate table over every day the payments span, for a plain equi-join.
+
+    A rate applies from its day until the next one. Joining on (currency, day)
+    costs about half of an as-of join over millions of payments.
+    """
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {_DAILY} AS
+        WITH span AS (SELECT min(ts)::DATE AS first, max(ts)::DATE AS last FROM ({timestamps})),
+        days AS (SELECT c.currency, d::DATE AS day FROM (SELECT DISTINCT currency FROM fx_rates) c, span,
+                 range(greatest(span.first, (SELECT min(day) FROM fx_rates)), span.last + 1, INTERVAL 1 DAY) t(d))
+        SELECT days.currency, days.day, r.rate FROM days ASOF JOIN fx_rates r
+        ON days.currency = r.currency AND days.day >= r.day"""
+    )
+
+
 def _backfill_base_amounts(con: duckdb.DuckDBPyConnection, base_currency: str) -> None:
     """Give payments that arrived before their exchange rates their base amount."""
+    _daily_rates(con, "SELECT ts FROM payments WHERE amount_base IS NULL")
     con.execute(
-        f"""UPDATE payments SET amount_base = fixed.amount_base FROM (
-            SELECT s.source, s.txn_id, {_BASE_AMOUNT} AS amount_base
-            FROM (SELECT source, txn_id, currency, ts, amount FROM payments WHERE amount_base IS NULL) s
-            ASOF JOIN ({_RATES}) fx ON s.currency = fx.currency AND s.ts >= fx.valid_from) fixed
-        WHERE payments.source = fixed.source AND payments.txn_id = fixed.txn_id
-          AND payments.amount_base IS NULL""",
+        f"""UPDATE payments SET amount_base = {_BASE_AMOUNT.replace("s.", "payments.")}
+        FROM {_DAILY} fx
+        WHERE payments.amount_base IS NULL AND payments.currency = fx.currency AND payments.ts::DATE = fx.day""",
         {"base": base_currency},
     )
+    con.execute(f"DROP TABLE IF EXISTS temp.{_DAILY}")
 
 
 def _key_text(dataset: Dataset, alias: str) -> str:

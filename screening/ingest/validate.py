@@ -25,7 +25,6 @@ from screening.reference import (
 )
 from screening.schema import CHANNELS, PARTY_TYPES, Dataset, FieldSpec, Kind
 
-_WHITESPACE = " \t\r\n\u00a0\u202f"
 _NUMERIC_TYPES = (
     "DECIMAL",
     "INTEGER",
@@ -37,9 +36,8 @@ _NUMERIC_TYPES = (
     "UINTEGER",
 )
 _FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
-_LIMITS = {Kind.AMOUNT: (3, "1000000000000000"), Kind.RATE: (8, "10000000000")}
+_LIMITS = {Kind.AMOUNT: (3, "1e15"), Kind.RATE: (8, "1e10")}
 _BIC_PATTERN = "[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?"
-_NO_PROBLEMS = "[]::STRUCT(field VARCHAR, reason VARCHAR)[]"
 _IBAN_SHAPE = "[A-Za-z]{2}[0-9]{2}[A-Za-z0-9 ]{8,40}"
 
 
@@ -82,6 +80,20 @@ class _Params:
         return f"${name}"
 
 
+@dataclass(frozen=True)
+class _FieldSql:
+    """How one field is parsed and checked.
+
+    ``value`` and ``helpers`` are computed once per row (level 2, where the raw
+    value is ``l."__r_<field>"`` and lookup tables are joined); ``error`` runs
+    afterwards on those results (level 3), only for rows where it matters.
+    """
+
+    value: str
+    error: str | None = None
+    helpers: tuple[tuple[str, str], ...] = ()
+
+
 def plan_validation(dataset: Dataset, mapping: Mapping, scan: SourceScan) -> ValidationPlan:
     """Build the validation query for ``scan`` under ``mapping``.
 
@@ -93,31 +105,30 @@ def plan_validation(dataset: Dataset, mapping: Mapping, scan: SourceScan) -> Val
     lookups: dict[str, dict[str, str]] = {}
     joins: list[str] = []
     parsed: list[str] = []
-    problems: list[str] = []
+    errors: list[tuple[str, str]] = []
     for spec in dataset.fields:
         if spec.name not in raws:
             parsed.append(f'NULL AS "__v_{spec.name}"')
             continue
         _, raw_type = raws[spec.name]
-        r = f'l."__r_{spec.name}"'
-        effective, vocabulary_error = _apply_lookup(spec, mapping, r, raw_type, lookups, joins)
-        parse_type = raw_type if effective == r else "VARCHAR"
-        value, error = _parse(spec.kind, effective, parse_type, mapping.parse, params)
-        checks = [f"CASE WHEN {r} IS NULL THEN 'missing' END"] if spec.required else []
-        checks += [c for c in (vocabulary_error, error) if c]
-        parsed.append(f'{value} AS "__v_{spec.name}"')
+        field_sql = _field_sql(spec, mapping, raw_type, lookups, joins, params)
+        parsed.append(f'{field_sql.value} AS "__v_{spec.name}"')
+        parsed.extend(f'{sql} AS "__{name}_{spec.name}"' for name, sql in field_sql.helpers)
+        checks = [f"""CASE WHEN "__r_{spec.name}" IS NULL THEN 'missing' END"""] if spec.required else []
+        checks += [field_sql.error] if field_sql.error else []
         if checks:
-            parsed.append(f'coalesce({", ".join(checks)}) AS "__e_{spec.name}"')
-            problems.append(f"{{'field': '{spec.name}', 'reason': \"__e_{spec.name}\"}}")
+            errors.append((spec.name, checks[0] if len(checks) == 1 else f"coalesce({', '.join(checks)})"))
     if dataset.one_of:
-        present = ", ".join(f'l."__r_{name}"' for name in dataset.one_of if name in raws)
+        present = ", ".join(f'"__r_{name}"' for name in dataset.one_of if name in raws)
         reason = params.bind("needs at least one of " + ", ".join(dataset.one_of))
-        parsed.append(f'CASE WHEN coalesce({present}) IS NULL THEN {reason} END AS "__e_one_of"')
-        problems.append(f"{{'field': '{'/'.join(dataset.one_of)}', 'reason': \"__e_one_of\"}}")
+        errors.append(("/".join(dataset.one_of), f"CASE WHEN coalesce({present}) IS NULL THEN {reason} END"))
     raw_columns = ", ".join(f'"{_ident(c)}" := "{_ident(c)}"' for c in scan.columns)
     raw_json = f"to_json(struct_pack({raw_columns}))::VARCHAR" if raw_columns else "NULL"
+    error_columns = ", ".join(f'{sql} AS "__e{i}"' for i, (_, sql) in enumerate(errors))
+    any_error = f"coalesce({', '.join(f'__e{i}' for i in range(len(errors)))})" if errors else "NULL"
+    entries = ", ".join(f"{{'field': '{name}', 'reason': __e{i}}}" for i, (name, _) in enumerate(errors))
     problem_list = (
-        f"list_filter([{', '.join(problems)}], lambda x: x.reason IS NOT NULL)" if problems else _NO_PROBLEMS
+        f"CASE WHEN {any_error} IS NOT NULL THEN list_filter([{entries}], lambda x: x.reason IS NOT NULL) END"
     )
     if scan.flags_malformed:
         problem_list = (
@@ -128,10 +139,11 @@ def plan_validation(dataset: Dataset, mapping: Mapping, scan: SourceScan) -> Val
     raw_selects = ", ".join(f'{raw} AS "__r_{name}"' for name, (raw, _) in raws.items())
     level1 = f"SELECT *{', ' + raw_selects if raw_selects else ''} FROM ({scan.sql}) src"
     level2 = f"SELECT l.*, {', '.join(parsed)} FROM ({level1}) l {' '.join(joins)}"
+    level3 = f"SELECT *{', ' + error_columns if error_columns else ''} FROM ({level2})"
     outputs = ", ".join(f'"__v_{spec.name}" AS "{spec.name}"' for spec in dataset.fields)
     sql = (
         f"SELECT {outputs}, __row, {problem_list} AS __problems, "
-        f"CASE WHEN len(__problems) > 0 THEN {raw_json} END AS __raw_record FROM ({level2})"
+        f"CASE WHEN __problems IS NOT NULL THEN {raw_json} END AS __raw_record FROM ({level3})"
     )
     return ValidationPlan(sql=sql, params=params.values, lookups=lookups, notes=notes)
 
@@ -151,7 +163,7 @@ def _resolve_columns(
         if wanted is None:
             match = by_lower.get(spec.name.lower())
             if match is not None:
-                resolved[spec.name] = _raw_expr([match], scan.columns, params)
+                resolved[spec.name] = _raw_expr([match], scan.columns)
                 used.add(match)
             continue
         names = []
@@ -167,7 +179,7 @@ def _resolve_columns(
                 )
             names.append(actual)
         used.update(names)
-        resolved[spec.name] = _raw_expr(names, scan.columns, params)
+        resolved[spec.name] = _raw_expr(names, scan.columns)
     if scan.columns or not scan.notes:
         _require_fields(dataset, resolved, scan)
     ignored = [c for c in scan.columns if c not in used]
@@ -195,54 +207,62 @@ def _require_fields(dataset: Dataset, resolved: dict[str, tuple[str, str]], scan
     )
 
 
-def _raw_expr(names: list[str], types: dict[str, str], params: _Params) -> tuple[str, str]:
+def _raw_expr(names: list[str], types: dict[str, str]) -> tuple[str, str]:
     if len(names) == 1 and not _is_text(types[names[0]]):
         return f'"{_ident(names[0])}"', types[names[0]]
     joined = ", ".join(f'"{_ident(n)}"::VARCHAR' for n in names)
     text = joined if len(names) == 1 else f"concat_ws(' ', {joined})"
-    return f"nullif(trim({text}, {params.bind(_WHITESPACE)}), '')", "VARCHAR"
+    return f"nullif(trim({text}), '')", "VARCHAR"
 
 
-def _apply_lookup(
+def _field_sql(
     spec: FieldSpec,
     mapping: Mapping,
-    r: str,
     raw_type: str,
     lookups: dict[str, dict[str, str]],
     joins: list[str],
-) -> tuple[str, str | None]:
-    """Join the field's code table, if it has one; return the value to parse and an error."""
+    params: _Params,
+) -> _FieldSql:
+    """Join the field's code table, if it has one, then parse what it yields."""
+    r = f'l."__r_{spec.name}"'
     vocabulary = _VOCABULARIES.get(spec.kind)
     codes = mapping.codes.get(spec.name, {})
     if vocabulary is None and not codes:
-        return r, None
+        return _parse(spec.kind, r, raw_type, mapping.parse, params, spec.name)
     text = r if _is_text(raw_type) else f"{r}::VARCHAR"
     key = f"{vocabulary.normalise}({text})" if vocabulary else text
-    table: dict[str, str] = {}
-    if vocabulary is not None:
-        canonical = vocabulary.table()
-        table.update(canonical)
-        for code, value in codes.items():
-            target = canonical.get(_normalise(value, vocabulary.normalise))
-            if target is None:
-                raise MappingError(
-                    f"[codes.{spec.name}] {code!r} maps to {value!r}, an unknown {vocabulary.noun}",
-                    path=mapping.name,
-                )
-            table[_normalise(code, vocabulary.normalise)] = target
-    else:
-        table.update(codes)
-    name = f"__lk_{spec.name}"
-    lookups[name] = table
     alias = f"lk_{spec.name}"
-    joins.append(f'LEFT JOIN "{name}" {alias} ON {alias}.code = {key}')
+    lookups[f"__lk_{spec.name}"] = _code_table(spec, mapping, vocabulary, codes)
+    joins.append(f'LEFT JOIN "__lk_{spec.name}" {alias} ON {alias}.code = {key}')
     if vocabulary is None:
-        return f"coalesce({alias}.value, {text})", None
-    error = (
-        f"CASE WHEN {r} IS NOT NULL AND {alias}.value IS NULL "
-        f"THEN 'unknown {vocabulary.noun}: ' || {_shown(text)} END"
+        return _parse(
+            spec.kind, f"coalesce({alias}.value, {text})", "VARCHAR", mapping.parse, params, spec.name
+        )
+    shown = _shown(f'"__r_{spec.name}"::VARCHAR')
+    return _FieldSql(
+        value=f"{alias}.value",
+        error=f"""CASE WHEN "__v_{spec.name}" IS NULL AND "__r_{spec.name}" IS NOT NULL """
+        f"THEN 'unknown {vocabulary.noun}: ' || {shown} END",
     )
-    return f"{alias}.value", error
+
+
+def _code_table(
+    spec: FieldSpec, mapping: Mapping, vocabulary: _Vocabulary | None, codes: dict[str, str]
+) -> dict[str, str]:
+    """The field's lookup: canonical codes and synonyms, overridden by the mapping's codes."""
+    if vocabulary is None:
+        return dict(codes)
+    canonical = vocabulary.table()
+    table = dict(canonical)
+    for code, value in codes.items():
+        target = canonical.get(_normalise(value, vocabulary.normalise))
+        if target is None:
+            raise MappingError(
+                f"[codes.{spec.name}] {code!r} maps to {value!r}, an unknown {vocabulary.noun}",
+                path=mapping.name,
+            )
+        table[_normalise(code, vocabulary.normalise)] = target
+    return table
 
 
 def _normalise(code: str, how: str) -> str:
@@ -250,35 +270,32 @@ def _normalise(code: str, how: str) -> str:
     return code.upper() if how == "upper" else code.lower()
 
 
-def _parse(
-    kind: Kind, r: str, raw_type: str, options: ParseOptions, params: _Params
-) -> tuple[str, str | None]:
-    """SQL for the parsed value of ``r`` and for the reason it is invalid (NULL when fine)."""
+def _parse(kind: Kind, r: str, raw_type: str, options: ParseOptions, params: _Params, name: str) -> _FieldSql:
+    """SQL for the parsed value of ``r`` and for the reason it is invalid."""
+    text = r if _is_text(raw_type) else f"{r}::VARCHAR"
     if kind in (Kind.TEXT, Kind.CURRENCY, Kind.COUNTRY, Kind.CHANNEL, Kind.PARTY_TYPE):
-        return (r if _is_text(raw_type) else f"{r}::VARCHAR"), None
+        return _FieldSql(text)
     if kind is Kind.ACCOUNT:
-        text = r if _is_text(raw_type) else f"{r}::VARCHAR"
-        value = (
-            f"CASE WHEN regexp_full_match({text}, '{_IBAN_SHAPE}') "
-            f"THEN upper(replace({text}, ' ', '')) ELSE {text} END"
-        )
-        return value, None
+        # IBANs are written in groups of four; an identifier with spaces and an IBAN's shape loses them.
+        spaced = f"upper(replace({text}, ' ', ''))"
+        value = f"CASE WHEN contains({text}, ' ') AND regexp_full_match({spaced}, '{_IBAN_SHAPE}') THEN {spaced} ELSE {text} END"
+        return _FieldSql(value)
     if kind is Kind.TIMESTAMP:
-        value = _timestamp(r, raw_type, options, params)
-        return value, _invalid(r, value, "not a timestamp" + _formats_hint(options.timestamp_formats))
+        reason = "not a timestamp" + _formats_hint(options.timestamp_formats)
+        return _FieldSql(_timestamp(r, raw_type, options, params), _invalid(name, reason))
     if kind is Kind.DATE:
-        value = _date(r, raw_type, options, params)
-        return value, _invalid(r, value, "not a date" + _formats_hint(options.date_formats))
+        reason = "not a date" + _formats_hint(options.date_formats)
+        return _FieldSql(_date(r, raw_type, options, params), _invalid(name, reason))
     if kind in _LIMITS:
-        return _decimal(kind, r, raw_type, options, params)
+        return _decimal(kind, r, raw_type, options, params, name)
     if kind is Kind.BIC:
-        text = f"upper(replace({r}::VARCHAR, ' ', ''))"
-        value = f"CASE WHEN regexp_full_match({text}, '{_BIC_PATTERN}') THEN {text} END"
-        return value, _invalid(r, value, "not a BIC (8 or 11 letters and digits)")
+        bic = f"upper(replace({text}, ' ', ''))"
+        value = f"CASE WHEN regexp_full_match({bic}, '{_BIC_PATTERN}') THEN {bic} END"
+        return _FieldSql(value, _invalid(name, "not a BIC (8 or 11 letters and digits)"))
     if kind is Kind.MCC:
-        text = f"lpad({r}::VARCHAR, 4, '0')" if raw_type.startswith(_NUMERIC_TYPES) else r
-        value = f"CASE WHEN regexp_full_match({text}, '[0-9]{{4}}') THEN {text} END"
-        return value, _invalid(r, value, "not a 4-digit merchant category code")
+        code = f"lpad({r}::VARCHAR, 4, '0')" if raw_type.startswith(_NUMERIC_TYPES) else r
+        value = f"CASE WHEN regexp_full_match({code}, '[0-9]{{4}}') THEN {code} END"
+        return _FieldSql(value, _invalid(name, "not a 4-digit merchant category code"))
     raise AssertionError(f"no parser for {kind}")
 
 
@@ -314,38 +331,58 @@ def _date(r: str, raw_type: str, options: ParseOptions, params: _Params) -> str:
     return f"try_cast({r} AS DATE)"
 
 
-def _decimal(kind: Kind, r: str, raw_type: str, options: ParseOptions, params: _Params) -> tuple[str, str]:
+def _decimal(
+    kind: Kind, r: str, raw_type: str, options: ParseOptions, params: _Params, name: str
+) -> _FieldSql:
+    """Exact decimals: never rounded silently, never zero or negative.
+
+    The number is cast once at the target scale (fast, 64-bit); the wider cast
+    that detects digits beyond the scale runs only where such digits are written.
+    """
     scale, limit = _LIMITS[kind]
+    target = f"DECIMAL(18,{scale})"
     if raw_type.startswith(_FLOAT_TYPES):
-        number = f"try_cast(round({r}, {scale}) AS DECIMAL(38,10))"
+        number, excess = f"try_cast(round({r}, {scale}) AS {target})", "false"
     elif raw_type.startswith(_NUMERIC_TYPES):
-        number = f"try_cast({r} AS DECIMAL(38,10))"
+        number = f"try_cast({r} AS {target})"
+        excess = f"try_cast({r} AS DECIMAL(38,10)) <> {number}" if _scale_of(raw_type) > scale else "false"
     else:
-        text = f"replace({r}, ' ', '')"
+        # Spaces, no-break spaces and narrow no-break spaces group thousands in many locales.
+        text = f"replace(replace(replace({r}, ' ', ''), chr(160), ''), chr(8239), '')"
         if options.thousands:
             text = f"replace({text}, {params.bind(options.thousands)}, '')"
         if options.decimal != ".":
             text = f"replace({text}, {params.bind(options.decimal)}, '.')"
-        number = f"try_cast({text} AS DECIMAL(38,10))"
-    value = (
-        f"CASE WHEN {number} > 0 AND {number} < {limit} AND {number} = round({number}, {scale}) "
-        f"THEN {number}::DECIMAL(18,{scale}) END"
-    )
-    shown = _shown(f"{r}::VARCHAR")
+        number = f"try_cast({text} AS {target})"
+        point = f"strpos({text}, '.')"
+        excess = (
+            f"{point} > 0 AND length({text}) - {point} > {scale} "
+            f"AND try_cast({text} AS DECIMAL(38,10)) <> {number}"
+        )
+    value = f"CASE WHEN {number} > 0 AND NOT ({excess}) THEN {number} END"
+    raw = f'"__r_{name}"'
+    wide = f"try_cast({raw}::VARCHAR AS DOUBLE)" if _is_text(raw_type) else f"{raw}::DOUBLE"
+    shown = _shown(f"{raw}::VARCHAR")
     error = (
-        f"CASE WHEN {r} IS NULL THEN NULL "
-        f"WHEN {number} IS NULL THEN 'not a number: ' || {shown} "
-        f"WHEN {number} <= 0 THEN 'must be greater than zero: ' || {shown} "
-        f"WHEN {number} >= {limit} THEN 'too large: ' || {shown} "
-        f"WHEN {number} <> round({number}, {scale}) THEN 'more than {scale} decimal places: ' || {shown} END"
+        f'CASE WHEN "__v_{name}" IS NOT NULL OR {raw} IS NULL THEN NULL '
+        f"WHEN \"__n_{name}\" IS NULL AND {wide} >= {limit} THEN 'too large: ' || {shown} "
+        f"WHEN \"__n_{name}\" IS NULL THEN 'not a number: ' || {shown} "
+        f"WHEN \"__n_{name}\" <= 0 THEN 'must be greater than zero: ' || {shown} "
+        f"ELSE 'more than {scale} decimal places: ' || {shown} END"
     )
-    return value, error
+    return _FieldSql(value, error, helpers=(("n", number),))
 
 
-def _invalid(r: str, value: str, reason: str) -> str:
-    return (
-        f"CASE WHEN {r} IS NOT NULL AND ({value}) IS NULL THEN '{reason}: ' || {_shown(f'{r}::VARCHAR')} END"
-    )
+def _scale_of(decimal_type: str) -> int:
+    """The scale of a DuckDB ``DECIMAL(p,s)`` type name; 0 for integers."""
+    if not decimal_type.startswith("DECIMAL("):
+        return 0
+    return int(decimal_type.rstrip(")").split(",")[1])
+
+
+def _invalid(name: str, reason: str) -> str:
+    shown = _shown(f'"__r_{name}"::VARCHAR')
+    return f"""CASE WHEN "__v_{name}" IS NULL AND "__r_{name}" IS NOT NULL THEN '{reason}: ' || {shown} END"""
 
 
 def _formats_hint(formats: tuple[str, ...]) -> str:
@@ -354,7 +391,7 @@ def _formats_hint(formats: tuple[str, ...]) -> str:
 
 def _shown(text: str) -> str:
     """A value quoted for a message, cut short so a huge field cannot flood the log."""
-    return f"'''' || left({text}, 60) || ''''"
+    return "'''' || left(" + text + ", 60) || ''''"
 
 
 def _is_text(duckdb_type: str) -> bool:

@@ -123,3 +123,19 @@ def test_info_on_a_missing_store_is_an_error(capsys: pytest.CaptureFixture[str],
     code, _, err = run(capsys, "info", "--db", str(tmp_path / "none.duckdb"))
     assert code == 2
     assert "no such store" in err
+
+
+def test_bad_memory_limit_is_one_line(
+    capsys: pytest.CaptureFixture[str], write: Write, tmp_path: Path
+) -> None:
+    code, _, err = run(
+        capsys,
+        "load",
+        str(write("p.csv", csv_text(GOOD))),
+        "--db",
+        str(tmp_path / "s.duckdb"),
+        "--memory-limit",
+        "lots",
+    )
+    assert code == 2
+    assert "Memory must have a number" in err and err.count("\n") == 1
