@@ -223,7 +223,7 @@ def _insert_loaded(
     params: dict[str, object] = {k: lineage[k] for k in ("source", "batch", "file")}
     if dataset is PAYMENTS:
         _daily_rates(con, f"SELECT ts FROM {_STAGE} WHERE __problems IS NULL")
-        sql = f"""INSERT INTO payments SELECT {columns}, {_BASE_AMOUNT}, {tail}
+        sql = f"""INSERT INTO payments SELECT {columns}, {_base_amount("s")}, {tail}
             FROM {_STAGE} s LEFT JOIN {_DAILY} fx ON s.currency = fx.currency AND s.ts::DATE = fx.day
             WHERE {keep}"""
         params["base"] = base_currency
@@ -233,10 +233,12 @@ def _insert_loaded(
 
 
 _DAILY = "__daily_rates"
-_BASE_AMOUNT = (
-    "CASE WHEN s.currency = $base THEN s.amount::DECIMAL(18,2) "
-    "ELSE round(s.amount * fx.rate, 2)::DECIMAL(18,2) END"
-)
+def _base_amount(payment: str) -> str:
+    """SQL for a payment's amount in the base currency, given the joined daily rate ``fx``."""
+    return (
+        f"CASE WHEN {payment}.currency = $base THEN {payment}.amount::DECIMAL(18,2) "
+        f"ELSE round({payment}.amount * fx.rate, 2)::DECIMAL(18,2) END"
+    )
 
 
 def _daily_rates(con: duckdb.DuckDBPyConnection, timestamps: str) -> None:
@@ -249,7 +251,8 @@ def _daily_rates(con: duckdb.DuckDBPyConnection, timestamps: str) -> None:
         f"""CREATE OR REPLACE TEMP TABLE {_DAILY} AS
         WITH span AS (SELECT min(ts)::DATE AS first, max(ts)::DATE AS last FROM ({timestamps})),
         days AS (SELECT c.currency, d::DATE AS day FROM (SELECT DISTINCT currency FROM fx_rates) c, span,
-                 range(greatest(span.first, (SELECT min(day) FROM fx_rates)), span.last + 1, INTERVAL 1 DAY) t(d))
+                 range(greatest(span.first, (SELECT min(day) FROM fx_rates)), span.last + 1, INTERVAL 1 DAY)
+                 t(d))
         SELECT days.currency, days.day, r.rate FROM days ASOF JOIN fx_rates r
         ON days.currency = r.currency AND days.day >= r.day"""
     )
@@ -259,9 +262,10 @@ def _backfill_base_amounts(con: duckdb.DuckDBPyConnection, base_currency: str) -
     """Give payments that arrived before their exchange rates their base amount."""
     _daily_rates(con, "SELECT ts FROM payments WHERE amount_base IS NULL")
     con.execute(
-        f"""UPDATE payments SET amount_base = {_BASE_AMOUNT.replace("s.", "payments.")}
+        f"""UPDATE payments SET amount_base = {_base_amount("payments")}
         FROM {_DAILY} fx
-        WHERE payments.amount_base IS NULL AND payments.currency = fx.currency AND payments.ts::DATE = fx.day""",
+        WHERE payments.amount_base IS NULL
+          AND payments.currency = fx.currency AND payments.ts::DATE = fx.day""",
         {"base": base_currency},
     )
     con.execute(f"DROP TABLE IF EXISTS temp.{_DAILY}")

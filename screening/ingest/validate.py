@@ -278,7 +278,8 @@ def _parse(kind: Kind, r: str, raw_type: str, options: ParseOptions, params: _Pa
     if kind is Kind.ACCOUNT:
         # IBANs are written in groups of four; an identifier with spaces and an IBAN's shape loses them.
         spaced = f"upper(replace({text}, ' ', ''))"
-        value = f"CASE WHEN contains({text}, ' ') AND regexp_full_match({spaced}, '{_IBAN_SHAPE}') THEN {spaced} ELSE {text} END"
+        iban = f"contains({text}, ' ') AND regexp_full_match({spaced}, '{_IBAN_SHAPE}')"
+        value = f"CASE WHEN {iban} THEN {spaced} ELSE {text} END"
         return _FieldSql(value)
     if kind is Kind.TIMESTAMP:
         reason = "not a timestamp" + _formats_hint(options.timestamp_formats)
