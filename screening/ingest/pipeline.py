@@ -21,6 +21,7 @@ from screening.ingest.sources import SourceScan
 from screening.ingest.validate import plan_validation
 from screening.mapping import Mapping
 from screening.schema import FX_RATES, PAYMENTS, Dataset
+from screening.sqltext import first_line
 
 Progress = Callable[[float], None]
 """Called with the share of the source scanned so far, 0.0 to 1.0."""
@@ -67,8 +68,7 @@ def load_source(
     try:
         _with_progress(con, f"CREATE OR REPLACE TEMP TABLE {_STAGE} AS {plan.sql}", plan.params, progress)
     except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
-        message = str(error).strip().splitlines()[0]
-        raise InputError(f"cannot read: {message}", path=scan.label) from error
+        raise InputError(f"cannot read: {first_line(error)}", path=scan.label) from error
     lineage = {
         "source": mapping.source,
         "batch": batch_id,
@@ -233,6 +233,8 @@ def _insert_loaded(
 
 
 _DAILY = "__daily_rates"
+
+
 def _base_amount(payment: str) -> str:
     """SQL for a payment's amount in the base currency, given the joined daily rate ``fx``."""
     return (

@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from screening.errors import InputError
 from screening.mapping import CsvOptions
+from screening.sqltext import first_line, quoted
 
 _JSON_SAMPLE_LINES = 1000
 _TRANSCODE_CHUNK = 1 << 20
@@ -127,7 +128,7 @@ def _csv_scan(con: duckdb.DuckDBPyConnection, path: Path, csv: CsvOptions, label
     try:
         columns = _describe(con, f"SELECT * FROM {reader}", options)
     except duckdb.Error as error:
-        raise InputError(f"cannot read as CSV: {_first_line(error)}", path=label) from error
+        raise InputError(f"cannot read as CSV: {first_line(error)}", path=label) from error
     return SourceScan(
         label=label,
         sql=f"SELECT *, row_number() OVER () AS __row FROM {reader}",
@@ -143,7 +144,7 @@ def _parquet_scan(con: duckdb.DuckDBPyConnection, path: Path) -> SourceScan:
     try:
         columns = _describe(con, "SELECT * FROM read_parquet($path)", params)
     except duckdb.Error as error:
-        raise InputError(f"cannot read as Parquet: {_first_line(error)}", path=str(path)) from error
+        raise InputError(f"cannot read as Parquet: {first_line(error)}", path=str(path)) from error
     return SourceScan(
         label=str(path),
         sql="SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS __row "
@@ -167,7 +168,7 @@ def _jsonl_scan(con: duckdb.DuckDBPyConnection, path: Path) -> SourceScan:
         "SELECT line, row_number() OVER () AS __row FROM read_csv($path, columns=$cols, "
         "delim=chr(31), quote='', escape='', header=false)"
     )
-    extracted = ", ".join(f'__values[{i + 1}] AS "{_ident(k)}"' for i, k in enumerate(keys))
+    extracted = ", ".join(f"__values[{i + 1}] AS {quoted(k)}" for i, k in enumerate(keys))
     sql = (
         f"SELECT {extracted}, __row, CASE WHEN __values IS NULL THEN 'not a JSON object' END AS __malformed, "
         "line AS __raw FROM (SELECT *, CASE WHEN json_valid(line) AND json_type(line) = 'OBJECT' "
@@ -219,11 +220,3 @@ def _transcode(source: Path, target: Path, encoding: str) -> None:
                 ) from error
             offset += len(chunk)
         dst.write(decoder.decode(b"", final=True))
-
-
-def _ident(name: str) -> str:
-    return name.replace('"', '""')
-
-
-def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0]

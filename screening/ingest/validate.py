@@ -24,6 +24,7 @@ from screening.reference import (
     currency_codes,
 )
 from screening.schema import CHANNELS, PARTY_TYPES, Dataset, FieldSpec, Kind
+from screening.sqltext import quoted
 
 _NUMERIC_TYPES = (
     "DECIMAL",
@@ -122,7 +123,7 @@ def plan_validation(dataset: Dataset, mapping: Mapping, scan: SourceScan) -> Val
         present = ", ".join(f'"__r_{name}"' for name in dataset.one_of if name in raws)
         reason = params.bind("needs at least one of " + ", ".join(dataset.one_of))
         errors.append(("/".join(dataset.one_of), f"CASE WHEN coalesce({present}) IS NULL THEN {reason} END"))
-    raw_columns = ", ".join(f'"{_ident(c)}" := "{_ident(c)}"' for c in scan.columns)
+    raw_columns = ", ".join(f"{quoted(c)} := {quoted(c)}" for c in scan.columns)
     raw_json = f"to_json(struct_pack({raw_columns}))::VARCHAR" if raw_columns else "NULL"
     error_columns = ", ".join(f'{sql} AS "__e{i}"' for i, (_, sql) in enumerate(errors))
     any_error = f"coalesce({', '.join(f'__e{i}' for i in range(len(errors)))})" if errors else "NULL"
@@ -180,8 +181,7 @@ def _resolve_columns(
             names.append(actual)
         used.update(names)
         resolved[spec.name] = _raw_expr(names, scan.columns)
-    if scan.columns or not scan.notes:
-        _require_fields(dataset, resolved, scan)
+    _require_fields(dataset, resolved, scan)
     ignored = [c for c in scan.columns if c not in used]
     notes = list(scan.notes)
     if ignored:
@@ -209,8 +209,8 @@ def _require_fields(dataset: Dataset, resolved: dict[str, tuple[str, str]], scan
 
 def _raw_expr(names: list[str], types: dict[str, str]) -> tuple[str, str]:
     if len(names) == 1 and not _is_text(types[names[0]]):
-        return f'"{_ident(names[0])}"', types[names[0]]
-    joined = ", ".join(f'"{_ident(n)}"::VARCHAR' for n in names)
+        return quoted(names[0]), types[names[0]]
+    joined = ", ".join(f"{quoted(n)}::VARCHAR" for n in names)
     text = joined if len(names) == 1 else f"concat_ws(' ', {joined})"
     return f"nullif(trim({text}), '')", "VARCHAR"
 
@@ -397,10 +397,6 @@ def _shown(text: str) -> str:
 
 def _is_text(duckdb_type: str) -> bool:
     return duckdb_type.startswith("VARCHAR")
-
-
-def _ident(name: str) -> str:
-    return name.replace('"', '""')
 
 
 def _column_list(scan: SourceScan) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -23,6 +23,7 @@ from screening.ingest.pipeline import LoadCounts, Progress, load_source
 from screening.ingest.sources import SourceScan, scan_file, scan_table
 from screening.mapping import Mapping, read_mapping
 from screening.schema import DATASETS
+from screening.sqltext import first_line
 from screening.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = Path("screening.duckdb")
@@ -119,7 +120,7 @@ class Store:
         except duckdb.IOException as error:
             raise _open_error(path, error) from error
         except (duckdb.InvalidInputException, duckdb.ParserException) as error:
-            raise StoreError(f"{path}: cannot open with these settings: {_first_line(error)}") from error
+            raise StoreError(f"{path}: cannot open with these settings: {first_line(error)}") from error
         con.execute("SET TimeZone = 'UTC'")
         try:
             currency = _migrate(con, path, read_only=read_only, base_currency=base_currency)
@@ -302,11 +303,11 @@ def _resolve_mapping(
             raise MappingError(
                 f"the mapping is for {resolved.dataset.name}, not {dataset}", path=resolved.name
             )
-        resolved = Mapping(**{**resolved.__dict__, "dataset": DATASETS[dataset]})
+        resolved = replace(resolved, dataset=DATASETS[dataset])
     if source is not None:
         if not source.strip():
             raise InputError("the source name must not be empty")
-        resolved = Mapping(**{**resolved.__dict__, "source": source.strip()})
+        resolved = replace(resolved, source=source.strip())
     return resolved
 
 
@@ -358,11 +359,7 @@ def _open_error(path: Path, error: duckdb.IOException) -> StoreError:
         return StoreBusyError(
             f"{path}: the store is in use by another process{holder}; try again when it has finished"
         )
-    return StoreError(f"{path}: cannot open the store: {message.strip().splitlines()[0]}")
-
-
-def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0]
+    return StoreError(f"{path}: cannot open the store: {first_line(error)}")
 
 
 def _filters(**conditions: Any) -> tuple[str, dict[str, Any]]:
