@@ -24,6 +24,7 @@ from screening.errors import ScreeningError
 from screening.schema import DATASETS
 from screening.store import DEFAULT_DB, LoadResult, Store
 from screening.store.store import DEFAULT_MEMORY_LIMIT
+from screening.synth import SynthSummary, bundled_fx_rates, generate
 
 app = typer.Typer(
     name="screening",
@@ -35,6 +36,7 @@ app = typer.Typer(
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
+DEMO_PAYMENTS = 200_000
 QUARANTINE_EXIT = 1
 INTERRUPTED_EXIT = 130
 _SHOWN_PROBLEMS = 10
@@ -172,6 +174,70 @@ def info(db: DbOption = DEFAULT_DB, output: FormatOption = OutputFormat.table) -
         out.print(f"  source {name}: {count:,} payments")
 
 
+@app.command()
+def synth(
+    payments: Annotated[int, typer.Option(help="How many payments to write.", min=1)] = 100_000,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 7,
+    out: Annotated[Path, typer.Option(help="Payments file, .parquet or .csv.")] = Path("synthetic.parquet"),
+    quiet: QuietOption = False,
+) -> None:
+    """Write a synthetic world: payments, KYC accounts and a ground-truth file of planted typologies."""
+    summary = _generate(payments, seed, out, quiet)
+    if not quiet:
+        _print_synth_paths(summary)
+
+
+@app.command()
+def demo(
+    db: DbOption = DEFAULT_DB,
+    payments: Annotated[int, typer.Option(help="Size of the demo world.", min=1_000)] = DEMO_PAYMENTS,
+    seed: Annotated[int, typer.Option(help="Random seed of the demo world.")] = 7,
+    folder: Annotated[Path, typer.Option("--dir", help="Where the demo files are written.")] = Path("demo"),
+    quiet: QuietOption = False,
+) -> None:
+    """Build the demo world and load it (FX rates, KYC accounts, payments) into the store."""
+    folder.mkdir(parents=True, exist_ok=True)
+    summary = _generate(payments, seed, folder / "payments.parquet", quiet)
+    with _store(db) as store:
+        results = [
+            store.load(bundled_fx_rates(), dataset="fx_rates", source="demo"),
+            store.load(summary.accounts_path, dataset="accounts", source="demo"),
+            store.load(summary.payments_path, source="demo"),
+        ]
+        info = store.info()
+    if quiet:
+        return
+    _print_load_summary(results)
+    truth = pl.read_csv(summary.truth_path)
+    planted = truth.group_by("typology").agg(pl.col("pattern_id").n_unique()).sort("typology")
+    table = Table("typology", "planted patterns", title=f"Demo world: {summary.payments:,} payments")
+    for typology, count in planted.iter_rows():
+        table.add_row(typology, str(count))
+    out.print(table)
+    tables = info.tables
+    out.print(
+        f"Store {info.path}: {tables['payments']:,} payments, {tables['accounts']:,} accounts, "
+        f"{tables['quarantine']:,} in quarantine. Ground truth: {summary.truth_path}"
+    )
+
+
+def _generate(payments: int, seed: int, path: Path, quiet: bool) -> SynthSummary:
+    with _progress(quiet) as bar:
+        task = bar.add_task(f"generating {path.name}", total=payments) if bar else None
+
+        def report(written: int) -> None:
+            if bar is not None and task is not None:
+                bar.update(task, completed=written)
+
+        return generate(payments, path, seed=seed, progress=report)
+
+
+def _print_synth_paths(summary: SynthSummary) -> None:
+    out.print(f"{summary.payments:,} payments -> {summary.payments_path}")
+    out.print(f"{summary.accounts:,} accounts -> {summary.accounts_path}")
+    out.print(f"{summary.planted_patterns:,} planted patterns -> {summary.truth_path}")
+
+
 @contextmanager
 def _store(db: Path, **options: Any) -> Iterator[Store]:
     store = Store.open(db, **options)
@@ -232,7 +298,7 @@ def _print_load_summary(results: list[LoadResult]) -> None:
     for r in results:
         rate = f"{r.read / r.seconds:,.0f}" if r.seconds > 0 else "-"
         table.add_row(
-            r.source_file,
+            Path(r.source_file).name,
             str(r.batch_id),
             f"{r.read:,}",
             f"{r.loaded:,}",
