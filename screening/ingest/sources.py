@@ -14,7 +14,6 @@ import json
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,6 @@ from screening.errors import InputError
 from screening.mapping import CsvOptions
 from screening.sqltext import first_line, quoted
 
-_JSON_SAMPLE_LINES = 1000
 _TRANSCODE_CHUNK = 1 << 20
 
 
@@ -51,6 +49,9 @@ class SourceScan:
     flags_malformed: bool = False
     notes: list[str] = field(default_factory=list)
 
+
+INPUT_TABLE = "__input_table"
+"""The name an in-memory table is registered under while it loads."""
 
 FILE_FORMATS = {
     ".csv": "csv",
@@ -95,12 +96,12 @@ def scan_table(con: duckdb.DuckDBPyConnection, data: pa.Table | pl.DataFrame, la
     table = data.to_arrow() if isinstance(data, pl.DataFrame) else data
     if not isinstance(table, pa.Table):
         raise InputError("expected a pyarrow Table or a polars DataFrame", path=label)
-    con.register("__input_table", table)
+    con.register(INPUT_TABLE, table)
     return SourceScan(
         label=label,
-        sql='SELECT *, row_number() OVER () AS __row FROM "__input_table"',
+        sql=f"SELECT *, row_number() OVER () AS __row FROM {INPUT_TABLE}",
         params={},
-        columns=_describe(con, 'SELECT * FROM "__input_table"', {}),
+        columns=_describe(con, f"SELECT * FROM {INPUT_TABLE}", {}),
     )
 
 
@@ -155,19 +156,28 @@ def _parquet_scan(con: duckdb.DuckDBPyConnection, path: Path) -> SourceScan:
 
 
 def _jsonl_scan(con: duckdb.DuckDBPyConnection, path: Path) -> SourceScan:
-    """JSON Lines: one record a line; a line that is not a JSON object is quarantined."""
-    keys = _json_keys(path)
-    if not keys:
-        return _empty_scan(str(path), "no JSON object found in the first lines")
-    params: dict[str, Any] = {
-        "path": str(path),
-        "cols": {"line": "VARCHAR"},
-        "paths": [f"$.{json.dumps(k)}" for k in keys],
-    }
+    """JSON Lines: one record a line; a line that is not a JSON object is quarantined.
+
+    The fields are the keys of every object in the file, found in a first pass,
+    so a key that appears only late in a large file is still read.
+    """
+    params: dict[str, Any] = {"path": str(path), "cols": {"line": "VARCHAR"}}
     lines = (
         "SELECT line, row_number() OVER () AS __row FROM read_csv($path, columns=$cols, "
         "delim=chr(31), quote='', escape='', header=false)"
     )
+    keys_sql = (
+        f"SELECT key FROM (SELECT unnest(json_keys(line)) AS key, __row FROM ({lines}) "
+        "WHERE json_valid(line) AND json_type(line) = 'OBJECT') GROUP BY key ORDER BY min(__row), key"
+    )
+    try:
+        found = con.execute(keys_sql, params).fetchall()
+    except duckdb.Error as error:
+        raise InputError(f"cannot read as JSON Lines: {first_line(error)}", path=str(path)) from error
+    keys = [str(key) for (key,) in found]
+    if not keys:
+        return _empty_scan(str(path), "no JSON object found")
+    params["paths"] = [f"$.{json.dumps(k)}" for k in keys]
     extracted = ", ".join(f"__values[{i + 1}] AS {quoted(k)}" for i, k in enumerate(keys))
     sql = (
         f"SELECT {extracted}, __row, CASE WHEN __values IS NULL THEN 'not a JSON object' END AS __malformed, "
@@ -177,18 +187,6 @@ def _jsonl_scan(con: duckdb.DuckDBPyConnection, path: Path) -> SourceScan:
     )
     columns = dict.fromkeys(keys, "VARCHAR")
     return SourceScan(label=str(path), sql=sql, params=params, columns=columns, flags_malformed=True)
-
-
-def _json_keys(path: Path) -> list[str]:
-    """Field names seen in the first lines of a JSON Lines file, in first-seen order."""
-    keys: dict[str, None] = {}
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for line in islice(handle, _JSON_SAMPLE_LINES):
-            with contextlib.suppress(json.JSONDecodeError):
-                record = json.loads(line)
-                if isinstance(record, dict):
-                    keys.update(dict.fromkeys(record))
-    return list(keys)
 
 
 def _empty_scan(label: str, note: str) -> SourceScan:

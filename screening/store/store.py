@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from screening.errors import InputError, MappingError, StoreBusyError, StoreError
 from screening.ingest.pipeline import LoadCounts, Progress, load_source
-from screening.ingest.sources import SourceScan, scan_file, scan_table
+from screening.ingest.sources import INPUT_TABLE, SourceScan, scan_file, scan_table
 from screening.mapping import Mapping, read_mapping
 from screening.schema import DATASETS
 from screening.sqltext import first_line
@@ -173,8 +173,10 @@ class Store:
             batch_id = _scalar(con, "SELECT nextval('batch_ids')")
             if isinstance(data, pa.Table | pl.DataFrame):
                 scan = scan_table(con, data, label or "(in-memory table)")
-                counts = self._run(resolved, scan, batch_id, progress)
-                con.unregister("__input_table")
+                try:
+                    counts = self._run(resolved, scan, batch_id, progress)
+                finally:
+                    con.unregister(INPUT_TABLE)
             else:
                 with scan_file(con, Path(data), resolved.csv) as scan:
                     counts = self._run(resolved, scan, batch_id, progress)

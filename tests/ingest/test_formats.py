@@ -109,3 +109,19 @@ def test_unknown_file_type_is_refused(store: Store, write: Write) -> None:
 def test_missing_file_is_named(store: Store, tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"nothere\.csv: no such file"):
         store.load(tmp_path / "nothere.csv")
+
+
+def test_json_lines_field_first_seen_late_in_the_file_is_read(store: Store, write: Write) -> None:
+    early = '{"txn_id": "E%d", "ts": "2026-03-01T10:00:00Z", "amount": "1", "currency": "EUR", "payer_account": "A1"}'
+    late = '{"txn_id": "L1", "ts": "2026-03-01T10:00:00Z", "amount": "1", "currency": "EUR", "payer_account": "A1", "purpose": "kidney"}'
+    lines = [early % i for i in range(1500)] + [late]
+    store.load(write("late.jsonl", "\n".join(lines) + "\n"))
+    assert store.payments().filter(pl.col("txn_id") == "L1")["purpose"].to_list() == ["kidney"]
+
+
+def test_progress_is_reported_up_to_completion(store: Store, tmp_path: Path) -> None:
+    pq.write_table(canonical_table(), tmp_path / "p.parquet")
+    shares: list[float] = []
+    store.load(tmp_path / "p.parquet", progress=shares.append)
+    assert shares[-1] == 1.0
+    assert shares == sorted(shares)
