@@ -46,6 +46,7 @@ class SourceScan:
     columns: dict[str, str]
     rejects_table: str | None = None
     header_records: int = 1
+    """Lines before the first record (title lines, header); DuckDB counts them in reject lines."""
     flags_malformed: bool = False
     notes: list[str] = field(default_factory=list)
 
@@ -136,7 +137,7 @@ def _csv_scan(con: duckdb.DuckDBPyConnection, path: Path, csv: CsvOptions, label
         params=options,
         columns=columns,
         rejects_table="__rejects",
-        header_records=1 if csv.header else 0,
+        header_records=(1 if csv.header else 0) + csv.skip_rows,
     )
 
 

@@ -189,3 +189,14 @@ def test_invalid_utf8_row_is_quarantined_not_dropped(store: Store, write: Write)
 
 def _mapping(write: Write, text: str) -> Path:
     return write("mapping.toml", text)
+
+
+def test_title_lines_before_the_header_are_skipped_and_rows_still_numbered(
+    store: Store, write: Write
+) -> None:
+    text = "Statement Bank A\nPeriod 2026-03\n" + csv_text(
+        GOOD, "T2,2026-03-01,5", GOOD.replace("T1,", "T3,", 1)
+    )
+    store.load(write("titled.csv", text), mapping=_mapping(write, "[csv]\nskip_rows = 2\n"))
+    assert reasons(store)[2].startswith("malformed row")
+    assert dict(store.payments().select("txn_id", "source_row").iter_rows()) == {"T1": 1, "T3": 3}
