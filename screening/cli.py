@@ -157,11 +157,8 @@ def info(db: DbOption = DEFAULT_DB, output: FormatOption = OutputFormat.table) -
     if output is OutputFormat.json:
         out.print_json(json.dumps(summary.as_dict()))
         return
-    table = Table(
-        "what",
-        "count",
-        title=f"{summary.path} (schema v{summary.schema_version}, base currency {summary.base_currency})",
-    )
+    out.print(f"{summary.path}: schema v{summary.schema_version}, base currency {summary.base_currency}")
+    table = Table("what", "count")
     for name, count in summary.tables.items():
         table.add_row(name, f"{count:,}")
     out.print(table)
