@@ -2,8 +2,16 @@
 
 Each record ends as loaded, quarantined (with field, reason and raw record) or
 counted as a duplicate of one already received; the counts always reconcile.
-The caller wraps the whole load in one transaction. All work is set-based SQL
-over a staging table; Python only orchestrates.
+The caller wraps the whole load in one transaction.
+
+Valid records are written to their table first; records that repeat a key,
+within the batch or from an earlier one, are then settled in the table itself
+(exact duplicates counted, conflicts quarantined, both removed again), so the
+store only ever keeps the first version of a record. A source that can be
+read twice cheaply (Parquet, an in-memory table) is validated straight into
+the table, and read a second time only when it holds invalid records; other
+sources (CSV, JSON Lines) are validated once into a staging table. All work
+is set-based SQL; Python only orchestrates.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ Progress = Callable[[float], None]
 _STAGE = "__stage"
 _OUTCOME = "__outcome"
 _REJECTED = "__rejected"
+_DAILY = "__daily_rates"
 
 
 @dataclass(frozen=True)
@@ -57,70 +66,75 @@ def load_source(
     if not scan.columns:
         return LoadCounts(read=0, loaded=0, quarantined=0, duplicates=0, missing_fx=0, notes=scan.notes)
     plan = plan_validation(dataset, mapping, scan)
-    for name, table in plan.lookups.items():
-        codes = pa.table({"code": list(table), "value": list(table.values())}, schema=_LOOKUP_SCHEMA)
-        con.register("__lookup_rows", codes)
-        con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT * FROM __lookup_rows')
-        con.unregister("__lookup_rows")
-    if scan.rejects_table:
-        con.execute(f"DROP TABLE IF EXISTS temp.{scan.rejects_table}")
-        con.execute("DROP TABLE IF EXISTS temp.__rejects_scan")
-    try:
-        _with_progress(con, f"CREATE OR REPLACE TEMP TABLE {_STAGE} AS {plan.sql}", plan.params, progress)
-    except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
-        raise InputError(f"cannot read: {first_line(error)}", path=scan.label) from error
-    lineage = {
+    _create_lookups(con, plan.lookups)
+    lineage: dict[str, object] = {
         "source": mapping.source,
         "batch": batch_id,
         "file": scan.label,
         "dataset": dataset.name,
+        "base": base_currency,
     }
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {_REJECTED} (source_row BIGINT, record_key VARCHAR, field VARCHAR, "
         "reason VARCHAR, problems STRUCT(field VARCHAR, reason VARCHAR)[], raw VARCHAR)"
     )
-    malformed = _take_malformed_rows(con, scan) if scan.rejects_table else 0
-    _classify(con, dataset, lineage)
-    _collect_rejected(con, dataset)
-    already = _count(
-        con,
-        f"SELECT count(*) FROM {_REJECTED} r WHERE EXISTS (SELECT 1 FROM quarantine q WHERE "
-        "q.dataset = $dataset AND q.source = $source AND q.raw IS NOT DISTINCT FROM r.raw)",
-        lineage,
-    )
-    _execute(
-        con,
-        "INSERT INTO quarantine SELECT $batch, $dataset, $source, $file, source_row, record_key, field, "
-        f"reason, problems, raw FROM {_REJECTED} r WHERE NOT EXISTS (SELECT 1 FROM quarantine q WHERE "
-        "q.dataset = $dataset AND q.source = $source AND q.raw IS NOT DISTINCT FROM r.raw)",
-        lineage,
-    )
-    loaded = _insert_loaded(con, dataset, lineage, base_currency)
+    try:
+        if scan.row_count is None:
+            read = _stage(con, scan, plan.sql, plan.params, progress)
+            records, params = f"SELECT * FROM {_STAGE}", lineage
+        else:
+            read, records, params = scan.row_count, plan.sql, {**plan.params, **lineage}
+        inserted = _insert_valid(con, dataset, records, params, None if scan.row_count is None else progress)
+        if inserted < read:
+            _collect_invalid(con, dataset, f"SELECT * FROM ({records}) WHERE __problems IS NOT NULL", params)
+    except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
+        raise InputError(f"cannot read: {first_line(error)}", path=scan.label) from error
+    repeats = _settle_repeats(con, dataset, lineage)
+    already = _quarantine(con, lineage)
     if dataset is FX_RATES:
         _backfill_base_amounts(con, base_currency)
-    read = _count(con, f"SELECT count(*) FROM {_STAGE}") + malformed
-    rejected = _count(con, f"SELECT count(*) FROM {_REJECTED}")
-    duplicates = _count(con, f"SELECT count(*) FROM {_OUTCOME} WHERE outcome = 'duplicate'") + already
-    missing_fx = 0
-    if dataset is PAYMENTS:
-        missing_fx = _count(
-            con,
-            "SELECT count(*) FROM payments WHERE batch_id = $batch AND amount_base IS NULL",
-            {"batch": batch_id},
-        )
-    for name in (_STAGE, _OUTCOME, _REJECTED, _DAILY, *plan.lookups):
-        con.execute(f'DROP TABLE IF EXISTS temp."{name}"')
-    return LoadCounts(
+    counts = LoadCounts(
         read=read,
-        loaded=loaded,
-        quarantined=rejected - already,
-        duplicates=duplicates,
-        missing_fx=missing_fx,
+        loaded=inserted - repeats,
+        quarantined=_count(con, f"SELECT count(*) FROM {_REJECTED}") - already,
+        duplicates=_count(con, f"SELECT count(*) FROM {_OUTCOME} WHERE outcome = 'duplicate'") + already,
+        missing_fx=_count(
+            con, "SELECT count(*) FROM payments WHERE batch_id = $batch AND amount_base IS NULL", lineage
+        )
+        if dataset is PAYMENTS
+        else 0,
         notes=plan.notes,
     )
+    for name in (_STAGE, _OUTCOME, _REJECTED, _DAILY, *plan.lookups):
+        con.execute(f'DROP TABLE IF EXISTS temp."{name}"')
+    return counts
 
 
 _LOOKUP_SCHEMA = pa.schema([("code", pa.string()), ("value", pa.string())])
+
+
+def _create_lookups(con: duckdb.DuckDBPyConnection, lookups: dict[str, dict[str, str]]) -> None:
+    for name, table in lookups.items():
+        codes = pa.table({"code": list(table), "value": list(table.values())}, schema=_LOOKUP_SCHEMA)
+        con.register("__lookup_rows", codes)
+        con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT * FROM __lookup_rows')
+        con.unregister("__lookup_rows")
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    scan: SourceScan,
+    sql: str,
+    params: dict[str, object],
+    progress: Progress | None,
+) -> int:
+    """Validate a once-only source into the staging table; return how many records it held."""
+    if scan.rejects_table:
+        con.execute(f"DROP TABLE IF EXISTS temp.{scan.rejects_table}")
+        con.execute("DROP TABLE IF EXISTS temp.__rejects_scan")
+    _with_progress(con, f"CREATE OR REPLACE TEMP TABLE {_STAGE} AS {sql}", params, progress)
+    malformed = _take_malformed_rows(con, scan) if scan.rejects_table else 0
+    return _count(con, f"SELECT count(*) FROM {_STAGE}") + malformed
 
 
 def _take_malformed_rows(con: duckdb.DuckDBPyConnection, scan: SourceScan) -> int:
@@ -153,86 +167,131 @@ def _take_malformed_rows(con: duckdb.DuckDBPyConnection, scan: SourceScan) -> in
     return malformed
 
 
-def _classify(con: duckdb.DuckDBPyConnection, dataset: Dataset, lineage: dict[str, object]) -> None:
-    """Record which valid rows repeat a key: exact duplicates or conflicts."""
-    key = dataset.key
-    same = " AND ".join(f's."{c}" IS NOT DISTINCT FROM o."{c}"' for c in dataset.field_names)
-    differing = (
-        "array_to_string(list_filter(["
-        + ", ".join(
-            f"""CASE WHEN s."{c}" IS DISTINCT FROM o."{c}" THEN '{c}' END""" for c in dataset.field_names
-        )
-        + "], lambda x: x IS NOT NULL), ', ')"
-    )
-    key_text = _key_text(dataset, "s")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {_OUTCOME} (row BIGINT, outcome VARCHAR, reason VARCHAR)")
-    key_cols = ", ".join(f'"{c}"' for c in key)
-    con.execute(
-        f"""INSERT INTO {_OUTCOME}
-        SELECT s.__row, CASE WHEN {same} THEN 'duplicate' ELSE 'conflict' END,
-               {key_text} || ' repeats row ' || o.__row || ' of this file with different ' || {differing}
-        FROM {_STAGE} s
-        JOIN (SELECT {key_cols}, min(__row) AS first_row FROM {_STAGE} WHERE __problems IS NULL
-              GROUP BY ALL HAVING count(*) > 1) f USING ({key_cols})
-        JOIN {_STAGE} o ON o.__row = f.first_row
-        WHERE s.__problems IS NULL AND s.__row <> f.first_row"""
-    )
-    on = " AND ".join(f's."{c}" = o."{c}"' for c in key)
-    scope = "o.source = $source AND " if dataset.per_source else ""
-    _execute(
-        con,
-        f"""INSERT INTO {_OUTCOME}
-        SELECT s.__row, CASE WHEN {same} THEN 'duplicate' ELSE 'conflict' END,
-               {key_text} || ' was already loaded (batch ' || o.batch_id || ', ' || o.source_file
-               || ' row ' || o.source_row || ') with different ' || {differing}
-        FROM {_STAGE} s JOIN {dataset.table} o ON {scope}{on}
-        WHERE s.__problems IS NULL AND s.__row NOT IN (SELECT row FROM {_OUTCOME})""",
-        lineage,
-    )
+def _insert_valid(
+    con: duckdb.DuckDBPyConnection,
+    dataset: Dataset,
+    records: str,
+    params: dict[str, object],
+    progress: Progress | None,
+) -> int:
+    """Write the valid records to their table, payments with their base amount; return the count.
+
+    Rows carry their source row number, so the table's physical order does not
+    matter and DuckDB may write in parallel, out of order.
+    """
+    valid = f"SELECT * FROM ({records}) WHERE __problems IS NULL"
+    columns = ", ".join(f's."{c}"' for c in dataset.field_names)
+    lineage = "$source, $batch, $file, s.__row"
+    if dataset is PAYMENTS:
+        _daily_rates(con, f"SELECT ts FROM ({records})", params)
+        sql = f"""INSERT INTO payments SELECT {columns}, {_base_amount("s")}, {lineage}
+            FROM ({valid}) s LEFT JOIN {_DAILY} fx ON s.currency = fx.currency AND s.ts::DATE = fx.day"""
+    else:
+        sql = f"INSERT INTO {dataset.table} SELECT {columns}, {lineage} FROM ({valid}) s"
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        _with_progress(con, sql, params, progress)
+    finally:
+        con.execute("RESET preserve_insertion_order")
+    return _count(con, f"SELECT count(*) FROM {dataset.table} WHERE batch_id = $batch", params)
 
 
-def _collect_rejected(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> None:
-    """Gather invalid and conflicting rows, each with its reasons and raw record."""
+def _collect_invalid(
+    con: duckdb.DuckDBPyConnection, dataset: Dataset, invalid: str, params: dict[str, object]
+) -> None:
+    """Gather records that failed a check, with every reason and the raw record."""
     record_key = f"concat_ws(' ', {', '.join(f'{c}::VARCHAR' for c in dataset.key)})"
     described = "list_transform(__problems, lambda p: coalesce(p.field || ': ', '') || p.reason)"
-    con.execute(
+    _execute(
+        con,
         f"""INSERT INTO {_REJECTED}
         SELECT __row, {record_key}, __problems[1].field, array_to_string({described}, '; '),
                __problems, __raw_record
-        FROM {_STAGE} WHERE __problems IS NOT NULL"""
+        FROM ({invalid})""",
+        params,
     )
-    canonical = ", ".join(f'"{c}" := s."{c}"' for c in dataset.field_names)
-    first_key = dataset.key[0]
-    con.execute(
+
+
+def _settle_repeats(con: duckdb.DuckDBPyConnection, dataset: Dataset, lineage: dict[str, object]) -> int:
+    """Find this batch's records that repeat a key, keep the first version, and return how many went.
+
+    A repeat with the same content is an exact duplicate; with different content
+    it is a conflict and goes to quarantine, naming the fields that differ.
+    """
+    table, key = dataset.table, dataset.key
+    same = " AND ".join(f'n."{c}" IS NOT DISTINCT FROM o."{c}"' for c in dataset.field_names)
+    differing = (
+        "array_to_string(list_filter(["
+        + ", ".join(
+            f"""CASE WHEN n."{c}" IS DISTINCT FROM o."{c}" THEN '{c}' END""" for c in dataset.field_names
+        )
+        + "], lambda x: x IS NOT NULL), ', ')"
+    )
+    key_text = _key_text(dataset, "n")
+    key_cols = ", ".join(f'"{c}"' for c in key)
+    outcome = f"CASE WHEN {same} THEN 'duplicate' ELSE 'conflict' END"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {_OUTCOME} (row BIGINT, outcome VARCHAR, reason VARCHAR)")
+    _execute(
+        con,
+        f"""INSERT INTO {_OUTCOME}
+        SELECT n.source_row, {outcome},
+               {key_text} || ' repeats row ' || o.source_row || ' of this file with different ' || {differing}
+        FROM (SELECT * FROM {table} WHERE batch_id = $batch) n
+        JOIN (SELECT {key_cols}, min(source_row) AS first_row FROM {table} WHERE batch_id = $batch
+              GROUP BY ALL HAVING count(*) > 1) f USING ({key_cols})
+        JOIN (SELECT * FROM {table} WHERE batch_id = $batch) o ON o.source_row = f.first_row
+        WHERE n.source_row <> f.first_row""",
+        lineage,
+    )
+    on = " AND ".join(f'n."{c}" = o."{c}"' for c in dataset.store_key)
+    _execute(
+        con,
+        f"""INSERT INTO {_OUTCOME}
+        SELECT n.source_row, {outcome},
+               {key_text} || ' was already loaded (batch ' || o.batch_id || ', ' || o.source_file
+               || ' row ' || o.source_row || ') with different ' || {differing}
+        FROM (SELECT * FROM {table} WHERE batch_id = $batch) n
+        JOIN (SELECT * FROM {table} WHERE batch_id <> $batch) o ON {on}
+        WHERE n.source_row NOT IN (SELECT row FROM {_OUTCOME})""",
+        lineage,
+    )
+    repeats = _count(con, f"SELECT count(*) FROM {_OUTCOME}")
+    if repeats == 0:
+        return 0
+    record_key = f"concat_ws(' ', {', '.join(f'n.{c}::VARCHAR' for c in key)})"
+    canonical = ", ".join(f'"{c}" := n."{c}"' for c in dataset.field_names)
+    _execute(
+        con,
         f"""INSERT INTO {_REJECTED}
-        SELECT s.__row, {record_key}, '{first_key}', 'conflict: ' || o.reason,
-               [{{'field': '{first_key}', 'reason': 'conflict: ' || o.reason}}],
+        SELECT n.source_row, {record_key}, '{key[0]}', 'conflict: ' || o.reason,
+               [{{'field': '{key[0]}', 'reason': 'conflict: ' || o.reason}}],
                to_json(struct_pack({canonical}))
-        FROM {_STAGE} s JOIN {_OUTCOME} o ON o.row = s.__row WHERE o.outcome = 'conflict'"""
+        FROM (SELECT * FROM {table} WHERE batch_id = $batch) n
+        JOIN {_OUTCOME} o ON o.row = n.source_row WHERE o.outcome = 'conflict'""",
+        lineage,
     )
+    _execute(
+        con,
+        f"DELETE FROM {table} WHERE batch_id = $batch AND source_row IN (SELECT row FROM {_OUTCOME})",
+        lineage,
+    )
+    return repeats
 
 
-def _insert_loaded(
-    con: duckdb.DuckDBPyConnection, dataset: Dataset, lineage: dict[str, object], base_currency: str
-) -> int:
-    columns = ", ".join(f's."{c}"' for c in dataset.field_names)
-    keep = "s.__problems IS NULL"
-    if _count(con, f"SELECT count(*) FROM {_OUTCOME}"):
-        keep += f" AND s.__row NOT IN (SELECT row FROM {_OUTCOME})"
-    tail = "$source, $batch, $file, s.__row"
-    params: dict[str, object] = {k: lineage[k] for k in ("source", "batch", "file")}
-    if dataset is PAYMENTS:
-        _daily_rates(con, f"SELECT ts FROM {_STAGE} WHERE __problems IS NULL")
-        sql = f"""INSERT INTO payments SELECT {columns}, {_base_amount("s")}, {tail}
-            FROM {_STAGE} s LEFT JOIN {_DAILY} fx ON s.currency = fx.currency AND s.ts::DATE = fx.day
-            WHERE {keep}"""
-        params["base"] = base_currency
-    else:
-        sql = f"INSERT INTO {dataset.table} SELECT {columns}, {tail} FROM {_STAGE} s WHERE {keep}"
-    return _count(con, sql, params)
-
-
-_DAILY = "__daily_rates"
+def _quarantine(con: duckdb.DuckDBPyConnection, lineage: dict[str, object]) -> int:
+    """Store the rejected records, except those already in quarantine; return how many were."""
+    already_there = (
+        "EXISTS (SELECT 1 FROM quarantine q WHERE q.dataset = $dataset AND q.source = $source "
+        "AND q.raw IS NOT DISTINCT FROM r.raw)"
+    )
+    already = _count(con, f"SELECT count(*) FROM {_REJECTED} r WHERE {already_there}", lineage)
+    _execute(
+        con,
+        "INSERT INTO quarantine SELECT $batch, $dataset, $source, $file, source_row, record_key, field, "
+        f"reason, problems, raw FROM {_REJECTED} r WHERE NOT {already_there}",
+        lineage,
+    )
+    return already
 
 
 def _base_amount(payment: str) -> str:
@@ -243,26 +302,28 @@ def _base_amount(payment: str) -> str:
     )
 
 
-def _daily_rates(con: duckdb.DuckDBPyConnection, timestamps: str) -> None:
+def _daily_rates(con: duckdb.DuckDBPyConnection, timestamps: str, params: dict[str, object]) -> None:
     """Spread the rate table over every day the payments span, for a plain equi-join.
 
     A rate applies from its day until the next one. Joining on (currency, day)
     costs about half of an as-of join over millions of payments.
     """
-    con.execute(
+    _execute(
+        con,
         f"""CREATE OR REPLACE TEMP TABLE {_DAILY} AS
         WITH span AS (SELECT min(ts)::DATE AS first, max(ts)::DATE AS last FROM ({timestamps})),
         days AS (SELECT c.currency, d::DATE AS day FROM (SELECT DISTINCT currency FROM fx_rates) c, span,
                  range(greatest(span.first, (SELECT min(day) FROM fx_rates)), span.last + 1, INTERVAL 1 DAY)
                  t(d))
         SELECT days.currency, days.day, r.rate FROM days ASOF JOIN fx_rates r
-        ON days.currency = r.currency AND days.day >= r.day"""
+        ON days.currency = r.currency AND days.day >= r.day""",
+        params,
     )
 
 
 def _backfill_base_amounts(con: duckdb.DuckDBPyConnection, base_currency: str) -> None:
     """Give payments that arrived before their exchange rates their base amount."""
-    _daily_rates(con, "SELECT ts FROM payments WHERE amount_base IS NULL")
+    _daily_rates(con, "SELECT ts FROM payments WHERE amount_base IS NULL", {})
     con.execute(
         f"""UPDATE payments SET amount_base = {_base_amount("payments")}
         FROM {_DAILY} fx
@@ -299,7 +360,7 @@ def _with_progress(
 ) -> None:
     """Run a long statement, reporting DuckDB's own progress estimate from a watcher thread."""
     if progress is None:
-        con.execute(sql, params)
+        _execute(con, sql, params)
         return
     done = threading.Event()
 
@@ -312,7 +373,7 @@ def _with_progress(
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     try:
-        con.execute(sql, params)
+        _execute(con, sql, params)
     finally:
         done.set()
         watcher.join()

@@ -45,6 +45,9 @@ class SourceScan:
     params: dict[str, Any]
     columns: dict[str, str]
     rejects_table: str | None = None
+    row_count: int | None = None
+    """How many records the source holds, when known without parsing it (Parquet, Arrow).
+    Such a source is cheap to read twice, so the loader validates it straight into the store."""
     header_records: int = 1
     """Lines before the first record (title lines, header); DuckDB counts them in reject lines."""
     flags_malformed: bool = False
@@ -103,6 +106,7 @@ def scan_table(con: duckdb.DuckDBPyConnection, data: pa.Table | pl.DataFrame, la
         sql=f"SELECT *, row_number() OVER () AS __row FROM {INPUT_TABLE}",
         params={},
         columns=_describe(con, f"SELECT * FROM {INPUT_TABLE}", {}),
+        row_count=table.num_rows,
     )
 
 
@@ -145,6 +149,7 @@ def _parquet_scan(con: duckdb.DuckDBPyConnection, path: Path) -> SourceScan:
     params = {"path": str(path)}
     try:
         columns = _describe(con, "SELECT * FROM read_parquet($path)", params)
+        rows = con.execute("SELECT count(*) FROM read_parquet($path)", params).fetchall()[0][0]
     except duckdb.Error as error:
         raise InputError(f"cannot read as Parquet: {first_line(error)}", path=str(path)) from error
     return SourceScan(
@@ -153,6 +158,7 @@ def _parquet_scan(con: duckdb.DuckDBPyConnection, path: Path) -> SourceScan:
         "FROM read_parquet($path, file_row_number=true)",
         params=params,
         columns=columns,
+        row_count=int(rows),
     )
 
 

@@ -137,6 +137,10 @@ class Lookups:
         return pa.Table.from_arrays(columns, schema=ACCOUNTS.arrow_schema)
 
 
+ROW_GROUP_ROWS = 128 * 1024
+"""Parquet row-group size, as common writers (Spark, DuckDB) use: readers parallelise by row group."""
+
+
 class PaymentWriter:
     """Appends payment chunks to one Parquet or CSV file."""
 
@@ -157,7 +161,7 @@ class PaymentWriter:
         """Write a frame already sorted by time; ids continue from the last chunk."""
         table = self.lookups.payments(frame, self.rows + 1, text=self._csv is not None)
         if self._parquet is not None:
-            self._parquet.write_table(table, row_group_size=max(len(frame), 1))
+            self._parquet.write_table(table, row_group_size=ROW_GROUP_ROWS)
         elif self._csv is not None:
             _polars(table).write_csv(self._csv, include_header=False)
         self.rows += len(frame)
