@@ -21,6 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from screening.errors import ScreeningError
+from screening.ingest.sources import FILE_FORMATS
 from screening.schema import DATASETS
 from screening.store import DEFAULT_DB, LoadResult, Store
 from screening.store.store import DEFAULT_MEMORY_LIMIT
@@ -70,7 +71,8 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress di
 @app.command()
 def load(
     paths: Annotated[
-        list[Path], typer.Argument(help="CSV, Parquet or JSON Lines files.", show_default=False)
+        list[Path],
+        typer.Argument(help="CSV, Parquet or JSON Lines files, or folders of them.", show_default=False),
     ],
     mapping: Annotated[
         Path | None, typer.Option(help="Mapping file (TOML/YAML) for a bank's export format.")
@@ -94,7 +96,7 @@ def load(
         _store(db, base_currency=base_currency, memory_limit=memory_limit) as store,
         _progress(quiet or output is OutputFormat.json) as bar,
     ):
-        for path in paths:
+        for path in _expand(paths):
             task = bar.add_task(path.name, total=1.0) if bar else None
 
             def report(share: float, task: Any = task) -> None:
@@ -233,6 +235,19 @@ def _print_synth_paths(summary: SynthSummary) -> None:
     out.print(f"{summary.payments:,} payments -> {summary.payments_path}")
     out.print(f"{summary.accounts:,} accounts -> {summary.accounts_path}")
     out.print(f"{summary.planted_patterns:,} planted patterns -> {summary.truth_path}")
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder stands for the loadable files in it, in name order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in FILE_FORMATS)
+            )
+        else:
+            files.append(path)
+    return files
 
 
 @contextmanager

@@ -139,3 +139,14 @@ def test_bad_memory_limit_is_one_line(
     )
     assert code == 2
     assert "Memory must have a number" in err and err.count("\n") == 1
+
+
+def test_a_folder_loads_its_files_in_name_order(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "b.csv").write_text(csv_text(GOOD.replace("T1,", "T2,", 1)))
+    (folder / "a.csv").write_text(csv_text(GOOD))
+    (folder / "notes.txt.bak").write_text("not data")
+    code, out, _ = run(capsys, "load", str(folder), "--db", str(tmp_path / "s.duckdb"), "--format", "json")
+    assert code == 0
+    assert [Path(r["source_file"]).name for r in json.loads(out)] == ["a.csv", "b.csv"]
