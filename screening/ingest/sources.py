@@ -168,6 +168,10 @@ def _jsonl_scan(con: duckdb.DuckDBPyConnection, path: Path) -> SourceScan:
     The fields are the keys of every object in the file, found in a first pass,
     so a key that appears only late in a large file is still read.
     """
+    if _starts_with_array(path):
+        raise InputError(
+            "a JSON array is not read; write one JSON object per line (JSON Lines, .jsonl)", path=str(path)
+        )
     params: dict[str, Any] = {"path": str(path), "cols": {"line": "VARCHAR"}}
     lines = (
         "SELECT line, row_number() OVER () AS __row FROM read_csv($path, columns=$cols, "
@@ -194,6 +198,12 @@ def _jsonl_scan(con: duckdb.DuckDBPyConnection, path: Path) -> SourceScan:
     )
     columns = dict.fromkeys(keys, "VARCHAR")
     return SourceScan(label=str(path), sql=sql, params=params, columns=columns, flags_malformed=True)
+
+
+def _starts_with_array(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"[")
 
 
 def _empty_scan(label: str, note: str) -> SourceScan:

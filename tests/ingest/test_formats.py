@@ -125,3 +125,10 @@ def test_progress_is_reported_up_to_completion(store: Store, tmp_path: Path) -> 
     store.load(tmp_path / "p.parquet", progress=shares.append)
     assert shares[-1] == 1.0
     assert shares == sorted(shares)
+
+
+def test_a_json_array_document_is_refused_with_advice(store: Store, write: Write) -> None:
+    with pytest.raises(
+        InputError, match=r"a\.json: a JSON array is not read; write one JSON object per line"
+    ):
+        store.load(write("a.json", '[\n  {"txn_id": "A1"}\n]\n'))
