@@ -60,7 +60,13 @@ CREATE TABLE alerts (
 CREATE TABLE alert_evidence (alert_id VARCHAR NOT NULL, source VARCHAR NOT NULL, txn_id VARCHAR NOT NULL);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+_V2 = """
+ALTER TABLE alerts ADD COLUMN pack VARCHAR;
+ALTER TABLE alerts ADD COLUMN standalone BOOLEAN DEFAULT true;
+"""
+"""Alerts name their pack; score-only findings (e.g. OB-09 corridors) raise risk but never alert alone."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 """Migration ``i`` brings a store from schema version ``i`` to ``i + 1``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

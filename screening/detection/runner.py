@@ -1,0 +1,297 @@
+"""Screen the store: run every enabled rule in one DuckDB session and keep what they find.
+
+Nightly use is incremental. A run screens the payments loaded since the last
+completed run, reading back as far as the longest rule window needs, and keeps
+a finding only when its evidence includes one of those new payments. An
+alert's id is derived from its rule, version, subject and evidence, so the
+same night run twice adds nothing. A run is one transaction: if it fails, no
+alert of it remains, it is logged as failed, and the next run starts from the
+last completed one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from datetime import time as day_time
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from screening.detection.model import OPTIONAL_FIELDS, REQUIRED_COLUMNS, Rule, RuleError
+from screening.detection.ruleset import RuleSet, Settings
+from screening.detection.views import build_views
+
+RuleProgress = Callable[[str, int, int], None]
+"""Called with a rule id, its position and the number of rules, before the rule runs."""
+
+ENGINE_VERSION = "1"
+_RUN_ALERTS = "run_alerts"
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    """What one rule did in a run."""
+
+    rule_id: str
+    pack: str
+    typology: str
+    alerts: int
+    seconds: float
+    skipped: str | None = None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A run's summary; ``manifest`` is what was stored to reproduce it."""
+
+    run_id: int
+    status: str
+    new_payments: int
+    alerts: int
+    outcomes: tuple[RuleOutcome, ...]
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "status": self.status,
+            "new_payments": self.new_payments,
+            "alerts": self.alerts,
+            "rules": [o.__dict__ for o in self.outcomes],
+        }
+
+
+def run_rules(
+    con: duckdb.DuckDBPyConnection,
+    ruleset: RuleSet,
+    settings: Settings,
+    *,
+    base_currency: str,
+    as_of: date | datetime | None = None,
+    packs: tuple[str, ...] = (),
+    progress: RuleProgress | None = None,
+) -> RunResult:
+    """Run the enabled rules of ``packs`` (all packs when empty) over new payments."""
+    unknown = sorted(set(packs) - set(ruleset.packs))
+    if unknown:
+        raise RuleError(f"no pack {unknown[0]!r}; the packs are {', '.join(ruleset.packs)}")
+    rules = [r for r in ruleset.rules if settings.enabled(r) and (not packs or r.pack in packs)]
+    rules.sort(key=lambda r: _RUN_ALERTS in r.detection)  # rules reading other rules' findings go last
+    last_batch = _last_screened_batch(con)
+    until = _as_of(con, as_of)
+    new = _one(con, "SELECT count(*), min(ts) FROM payments WHERE batch_id > $b AND ts <= $until",
+               {"b": last_batch, "until": until})  # fmt: skip
+    new_payments, first_new = int(new[0]), new[1]
+    run_id = int(_one(con, "SELECT nextval('run_ids')")[0])
+    started = datetime.now(UTC)
+    longest = max((r.lookback for r in rules), default=None)
+    scan_from = first_new - longest if first_new is not None and longest is not None else until
+    max_batch = int(_one(con, "SELECT coalesce(max(batch_id), 0) FROM payments")[0])
+    manifest = {
+        "engine_version": ENGINE_VERSION,
+        "as_of": until.isoformat(),
+        "scan_from": scan_from.isoformat(),
+        "batches": [last_batch + 1, max_batch],
+        "max_batch": max_batch,
+        "rules_fingerprint": ruleset.fingerprint,
+        "reference_fingerprint": ruleset.reference.fingerprint,
+        "base_currency": base_currency,
+        "rules": [
+            {"id": r.id, "version": r.version, "pack": r.pack, "parameters": settings.parameters_for(r)}
+            for r in rules
+        ],
+    }
+    con.execute("BEGIN TRANSACTION")
+    try:
+        outcomes = _screen(con, rules, ruleset, settings, run_id, last_batch, scan_from, until,
+                           base_currency, new_payments, progress)  # fmt: skip
+        alerts = sum(o.alerts for o in outcomes)
+        con.execute(
+            "INSERT INTO runs VALUES ($id, $started, now(), $as_of, 'completed', $manifest)",
+            {"id": run_id, "started": started, "as_of": until, "manifest": json.dumps(manifest)},
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        con.execute(
+            "INSERT INTO runs VALUES ($id, $started, now(), $as_of, 'failed', $manifest)",
+            {"id": run_id, "started": started, "as_of": until, "manifest": json.dumps(manifest)},
+        )
+        raise
+    return RunResult(run_id, "completed", new_payments, alerts, tuple(outcomes), manifest)
+
+
+def _screen(
+    con: duckdb.DuckDBPyConnection,
+    rules: list[Rule],
+    ruleset: RuleSet,
+    settings: Settings,
+    run_id: int,
+    last_batch: int,
+    scan_from: datetime,
+    until: datetime,
+    base_currency: str,
+    new_payments: int,
+    progress: RuleProgress | None,
+) -> list[RuleOutcome]:
+    if new_payments == 0:
+        return [RuleOutcome(r.id, r.pack, r.typology, 0, 0.0, "no new payments") for r in rules]
+    build_views(con, ruleset.reference, scan_from=scan_from, as_of=until)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {_RUN_ALERTS} (rule_id VARCHAR, typology VARCHAR, subject VARCHAR, "
+        "severity VARCHAR, score DOUBLE)"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE new_txn AS SELECT DISTINCT txn_id FROM payments WHERE batch_id > $b",
+        {"b": last_batch},
+    )
+    has_occupation = int(_one(con, "SELECT count(*) FROM accounts WHERE occupation IS NOT NULL")[0]) > 0
+    outcomes = []
+    for position, rule in enumerate(rules):
+        if progress is not None:
+            progress(rule.id, position, len(rules))
+        if "accounts.occupation" in rule.requires and not has_occupation:
+            reason = "skipped: needs " + OPTIONAL_FIELDS["accounts.occupation"]
+            outcomes.append(RuleOutcome(rule.id, rule.pack, rule.typology, 0, 0.0, reason))
+            continue
+        clock = time.perf_counter()
+        findings = _findings(con, rule, settings.parameters_for(rule), scan_from, until)
+        stored = _store_alerts(con, rule, findings, run_id, base_currency)
+        outcomes.append(RuleOutcome(rule.id, rule.pack, rule.typology, stored, time.perf_counter() - clock))
+    return outcomes
+
+
+def _findings(
+    con: duckdb.DuckDBPyConnection,
+    rule: Rule,
+    parameters: dict[str, float | int],
+    scan_from: datetime,
+    until: datetime,
+) -> pa.Table:
+    """Run a rule's query over the shared tables, keeping findings that touch new payments."""
+    sql = rule.detection.rstrip().rstrip(";")
+    params = {**parameters, "scan_from": scan_from, "as_of": until}
+    used = {k: v for k, v in params.items() if f"${k}" in sql}
+    try:
+        table = con.sql(
+            f"SELECT * FROM ({sql}) f WHERE EXISTS (SELECT 1 FROM unnest(f.evidence) e(txn) "
+            "JOIN new_txn n ON n.txn_id = e.txn)",
+            params=used,
+        ).to_arrow_table()
+    except duckdb.Error as error:
+        message = str(error).strip().splitlines()[0]
+        raise RuleError(f"field detection: the query failed: {message}", path=str(rule.path)) from error
+    missing = [c for c in REQUIRED_COLUMNS if c not in table.column_names]
+    if missing:
+        raise RuleError(
+            f"field detection: the query returns no column {', '.join(missing)}", path=str(rule.path)
+        )
+    return table
+
+
+def _store_alerts(
+    con: duckdb.DuckDBPyConnection, rule: Rule, findings: pa.Table, run_id: int, base_currency: str
+) -> int:
+    """Write new alerts and their evidence; return how many were new."""
+    rows: list[dict[str, Any]] = []
+    evidence: list[dict[str, str]] = []
+    for finding in findings.to_pylist():
+        txns = sorted({str(t) for t in finding["evidence"] or []})
+        subject = str(finding["subject"])
+        alert_id = _alert_id(rule, subject, txns)
+        figures = {k: _plain(v) for k, v in finding.items() if k not in REQUIRED_COLUMNS}
+        score = min(max(float(finding["score"] or 0.0), 0.0), 1.0)
+        rows.append({
+            "alert_id": alert_id, "run_id": run_id, "rule_id": rule.id, "rule_version": str(rule.version),
+            "typology": rule.typology, "severity": rule.severity, "score": score, "subject": subject,
+            "window_start": finding["window_start"], "window_end": finding["window_end"],
+            "figures": json.dumps(figures, ensure_ascii=False),
+            "explanation": explain(rule, subject, finding, figures, base_currency),
+            "standalone": not rule.scores_only, "pack": rule.pack,
+        })  # fmt: skip
+        evidence.extend({"alert_id": alert_id, "txn_id": t} for t in txns)
+    if not rows:
+        return 0
+    con.register("__alerts", pa.Table.from_pylist(rows))
+    con.register("__evidence", pa.Table.from_pylist(evidence))
+    try:
+        new = con.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT alert_id FROM __alerts) a "
+            "WHERE alert_id NOT IN (SELECT alert_id FROM alerts)"
+        ).fetchall()[0][0]
+        con.execute(
+            "INSERT INTO alerts BY NAME SELECT DISTINCT ON (alert_id) * FROM __alerts "
+            "WHERE alert_id NOT IN (SELECT alert_id FROM alerts)"
+        )
+        con.execute(
+            "INSERT INTO alert_evidence SELECT DISTINCT e.alert_id, p.source, e.txn_id FROM __evidence e "
+            "JOIN payments p ON p.txn_id = e.txn_id "
+            "WHERE e.alert_id NOT IN (SELECT alert_id FROM alert_evidence)"
+        )
+        con.execute(
+            f"INSERT INTO {_RUN_ALERTS} SELECT rule_id, typology, subject, severity, score FROM __alerts"
+        )
+    finally:
+        con.unregister("__alerts")
+        con.unregister("__evidence")
+    return int(new)
+
+
+def explain(rule: Rule, subject: str, finding: dict[str, Any], figures: dict[str, Any], base: str) -> str:
+    """The rule's explanation template filled with the finding's figures."""
+    values = {
+        **finding,
+        **{k: v for k, v in figures.items() if k not in finding},
+        "subject": subject,
+        "base": base,
+    }
+    try:
+        return rule.explanation.format(**values)
+    except (KeyError, ValueError, IndexError, TypeError) as error:
+        raise RuleError(
+            f"field explanation: cannot fill the template: {error!r}", path=str(rule.path)
+        ) from error
+
+
+def _alert_id(rule: Rule, subject: str, txns: list[str]) -> str:
+    digest = hashlib.sha256("\x1f".join([rule.id, str(rule.version), subject, *txns]).encode())
+    return f"{rule.id}-{digest.hexdigest()[:12]}"
+
+
+def _plain(value: Any) -> Any:
+    """A figure as JSON can hold it."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _last_screened_batch(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute(
+        "SELECT max(json_extract(manifest, '$.max_batch')::BIGINT) FROM runs WHERE status = 'completed'"
+    ).fetchall()[0]
+    return int(row[0] or 0)
+
+
+def _as_of(con: duckdb.DuckDBPyConnection, as_of: date | datetime | None) -> datetime:
+    """The end of the screened period: the given day's end, or the newest payment."""
+    if isinstance(as_of, datetime):
+        return as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
+    if isinstance(as_of, date):
+        return datetime.combine(as_of, day_time.max, tzinfo=UTC)
+    newest = con.execute("SELECT max(ts) FROM payments").fetchall()[0][0]
+    return newest or datetime.now(UTC)
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> tuple[Any, ...]:
+    return tuple(con.execute(sql, params or {}).fetchall()[0])

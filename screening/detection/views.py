@@ -1,0 +1,150 @@
+"""The shared tables every rule reads, built once per run so rules share the work.
+
+- ``ref_country(list, code)``: the country lists of ``rules/reference/countries.yaml``.
+- ``ref_corridor(origin, venue, donor)``: organ-trafficking corridors.
+- ``party`` (one row per account seen): ``account``, ``name``, ``is_person``, role flags
+  ``is_med``, ``is_lab``, ``is_travel``, ``is_npo``, ``is_msb``, ``is_insurer`` (from
+  merchant codes, channels and name words), ``occupation``, ``is_medical_professional``
+  (from KYC), ``country``.
+- ``sp`` (screened payments): the payments from ``$scan_from`` to ``$as_of`` with ``amt``
+  (base-currency amount as a double), and for each side (``payer_``, ``payee_``) the
+  party flags above plus country flags ``donor_source``, ``venue``, ``recipient_origin``,
+  ``conflict_border``, ``fatf_call``, ``fatf_grey``, ``unregulated_vasp``; and
+  ``cross_border``, ``medical_text`` (remittance text names a transplant word),
+  ``corridor`` (payer and payee countries lie on a known organ corridor).
+
+Rules reference these by name; the engine binds ``$scan_from`` and ``$as_of``
+as well as the rule's own parameters.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from screening.detection.reference import ROLES, Reference
+
+_SIDE_FLAGS = ("is_person", *(f"is_{role.lower()}" for role in ROLES), "is_medical_professional")
+_COUNTRY_FLAGS = {
+    "donor_source": "donor_source",
+    "venue": "transplant_venue",
+    "recipient_origin": "recipient_origin",
+    "conflict_border": "conflict_border",
+    "fatf_call": "fatf_call_for_action",
+    "fatf_grey": "fatf_increased_monitoring",
+    "unregulated_vasp": "unregulated_vasp",
+}
+VIEWS = ("ref_country", "ref_corridor", "ref_role_mcc", "party", "sp")
+
+
+def build_views(
+    con: duckdb.DuckDBPyConnection, reference: Reference, *, scan_from: datetime, as_of: datetime
+) -> None:
+    """Create the shared tables for one run (temporary, gone with the connection)."""
+    _table(
+        con,
+        "ref_country",
+        pa.table(
+            {
+                "list": [name for name, codes in reference.countries.items() for _ in codes],
+                "code": [code for codes in reference.countries.values() for code in codes],
+            }
+        ),
+    )
+    origins, venues, donors = zip(*reference.corridors, strict=True) if reference.corridors else ((), (), ())
+    _table(con, "ref_corridor", pa.table({"origin": origins, "venue": venues, "donor": donors}))
+    _table(
+        con,
+        "ref_role_mcc",
+        pa.table(
+            {
+                "role": [role for role, codes in reference.role_mccs.items() for _ in codes],
+                "mcc": [code for codes in reference.role_mccs.values() for code in codes],
+            }
+        ),
+    )
+    params: dict[str, Any] = {
+        "scan_from": scan_from,
+        "as_of": as_of,
+        "occupations": reference.medical_occupations,
+        "medical_terms": reference.medical_terms,
+        **{f"names_{role.lower()}": reference.role_names[role] for role in ROLES},
+        **{f"channels_{role.lower()}": list(reference.role_channels[role]) or [""] for role in ROLES},
+    }
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE scoped AS "
+        "SELECT * FROM payments WHERE ts >= $scan_from AND ts <= $as_of",
+        {"scan_from": scan_from, "as_of": as_of},
+    )
+    con.execute(_PARTY_SQL, {k: v for k, v in params.items() if f"${k}" in _PARTY_SQL})
+    sp = _screened_payments_sql()
+    con.execute(sp, {k: v for k, v in params.items() if f"${k}" in sp})
+
+
+def _table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    con.register("__rows", table)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM __rows")
+    con.unregister("__rows")
+
+
+def _role_flag(role: str) -> str:
+    r = role.lower()
+    return (
+        f"(bool_or(mcc_role.role = '{role}') OR bool_or(list_contains($channels_{r}, side.channel)) "
+        f"OR coalesce(regexp_matches(lower(first(side.name)), $names_{r}), false)) AS is_{r}"
+    )
+
+
+_PARTY_SQL = f"""
+CREATE OR REPLACE TEMP TABLE party AS
+WITH side AS (
+    SELECT payee_account AS account, payee_name AS name, payee_type AS type, payee_country AS country,
+           mcc, channel FROM scoped WHERE payee_account IS NOT NULL
+    UNION ALL
+    SELECT payer_account, payer_name, payer_type, payer_country, NULL, NULL
+    FROM scoped WHERE payer_account IS NOT NULL
+),
+seen AS (
+    SELECT side.account, first(side.name) AS name, mode(side.type) AS type, mode(side.country) AS country,
+           {", ".join(_role_flag(role) for role in ROLES)}
+    FROM side LEFT JOIN ref_role_mcc mcc_role ON mcc_role.mcc = side.mcc
+    GROUP BY side.account
+),
+kyc AS (SELECT account, first(holder_type) AS holder_type, first(occupation) AS occupation,
+               first(country) AS country FROM accounts GROUP BY account)
+SELECT seen.account, seen.name,
+       coalesce(kyc.holder_type, seen.type) = 'person' AS is_person,
+       {", ".join(f"coalesce(seen.is_{role.lower()}, false) AS is_{role.lower()}" for role in ROLES)},
+       kyc.occupation,
+       coalesce(regexp_matches(lower(kyc.occupation), $occupations), false) AS is_medical_professional,
+       coalesce(seen.country, kyc.country) AS country
+FROM seen LEFT JOIN kyc USING (account)
+"""
+
+
+def _screened_payments_sql() -> str:
+    side_columns = []
+    joins = []
+    for side in ("payer", "payee"):
+        alias = f"{side}_party"
+        joins.append(f"LEFT JOIN party {alias} ON {alias}.account = s.{side}_account")
+        side_columns += [f"coalesce({alias}.{flag}, false) AS {side}_{flag}" for flag in _SIDE_FLAGS]
+        side_columns.append(f"{alias}.occupation AS {side}_occupation")
+        for flag, listed in _COUNTRY_FLAGS.items():
+            side_columns.append(
+                f"s.{side}_country IN (SELECT code FROM ref_country WHERE list = '{listed}') AS {side}_{flag}"
+            )
+    return f"""
+CREATE OR REPLACE TEMP TABLE sp AS
+SELECT s.*, s.amount_base::DOUBLE AS amt,
+       {", ".join(side_columns)},
+       s.payer_country IS NOT NULL AND s.payee_country IS NOT NULL
+           AND s.payer_country <> s.payee_country AS cross_border,
+       s.purpose IS NOT NULL AND regexp_matches(lower(s.purpose), $medical_terms) AS medical_text,
+       EXISTS (SELECT 1 FROM ref_corridor c WHERE (c.origin = s.payer_country AND c.venue = s.payee_country)
+               OR (c.venue = s.payer_country AND c.donor = s.payee_country)) AS corridor
+FROM scoped s {" ".join(joins)}
+"""
