@@ -48,7 +48,7 @@ def run_case(rule: Rule, case: Case, ruleset: RuleSet) -> CaseResult:
         if case.accounts:
             _load_text(store, rule, case, case.accounts, "accounts")
         run_rules(store.connection, only, Settings(), base_currency=store.base_currency)
-        flagged = store.sql("SELECT subject, explanation FROM alerts WHERE standalone ORDER BY subject")
+        flagged = store.sql("SELECT subject, explanation FROM alerts ORDER BY subject")
     return CaseResult(
         rule_id=rule.id,
         case=case.name,

@@ -1,71 +1,39 @@
-"""The ``screening`` command: a thin shell over the Python API.
-
-Exit codes: 0 done; 1 done, but some records were quarantined; 2 bad input or
-usage; 3 the store is busy; 130 interrupted (nothing of the batch was stored).
-"""
+"""Commands that bring data in and look at it: load, quarantine, info, synth, demo."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import polars as pl
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from screening.errors import ScreeningError
+from screening.cli.common import (
+    INTERRUPTED_EXIT,
+    QUARANTINE_EXIT,
+    DbOption,
+    FormatOption,
+    ListFormat,
+    MemoryOption,
+    OutputFormat,
+    QuietOption,
+    app,
+    err,
+    open_store,
+    out,
+    progress_display,
+    safe_for_spreadsheets,
+)
 from screening.ingest.sources import FILE_FORMATS
 from screening.schema import DATASETS
 from screening.store import DEFAULT_DB, LoadResult, Store
 from screening.store.store import DEFAULT_MEMORY_LIMIT
 from screening.synth import SynthSummary, bundled_fx_rates, generate
 
-app = typer.Typer(
-    name="screening",
-    help="Screen payment data for organ-brokering proceeds, terrorist financing and money laundering.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
-
 DEMO_PAYMENTS = 200_000
-QUARANTINE_EXIT = 1
-INTERRUPTED_EXIT = 130
 _SHOWN_PROBLEMS = 10
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
-class ListFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-DbOption = Annotated[
-    Path,
-    typer.Option("--db", envvar="SCREENING_DB", help="The store: a DuckDB file.", show_default=True),
-]
-FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table for people, json for programs.")]
-MemoryOption = Annotated[
-    str,
-    typer.Option(
-        envvar="SCREENING_MEMORY_LIMIT", help="DuckDB working memory, e.g. 1GB; beyond it, spill to disk."
-    ),
-]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display or summary table.")]
 
 
 @app.command()
@@ -93,8 +61,8 @@ def load(
     """Load payment, KYC or FX-rate files into the store; bad records go to quarantine."""
     results: list[LoadResult] = []
     with (
-        _store(db, base_currency=base_currency, memory_limit=memory_limit) as store,
-        _progress(quiet or output is OutputFormat.json) as bar,
+        open_store(db, base_currency=base_currency, memory_limit=memory_limit) as store,
+        progress_display(quiet or output is OutputFormat.json) as bar,
     ):
         for path in _expand(paths):
             task = bar.add_task(path.name, total=1.0) if bar else None
@@ -131,12 +99,12 @@ def quarantine(
     output: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table,
 ) -> None:
     """List rejected records: where they came from and why."""
-    with _store(db, read_only=True) as store:
+    with open_store(db, read_only=True) as store:
         frame = store.quarantine(batch_id=batch, limit=limit)
     if output is ListFormat.json:
         out.print_json(json.dumps(frame.to_dicts(), default=str))
     elif output is ListFormat.csv:
-        sys.stdout.write(_safe_for_spreadsheets(frame).write_csv())
+        sys.stdout.write(safe_for_spreadsheets(frame).write_csv())
     elif frame.is_empty():
         out.print("Nothing in quarantine.")
     else:
@@ -154,7 +122,7 @@ def quarantine(
 @app.command()
 def info(db: DbOption = DEFAULT_DB, output: FormatOption = OutputFormat.table) -> None:
     """What the store holds: counts per table, time span, sources."""
-    with _store(db, read_only=True) as store:
+    with open_store(db, read_only=True) as store:
         summary = store.info()
     if output is OutputFormat.json:
         out.print_json(json.dumps(summary.as_dict()))
@@ -194,34 +162,36 @@ def demo(
     folder: Annotated[Path, typer.Option("--dir", help="Where the demo files are written.")] = Path("demo"),
     quiet: QuietOption = False,
 ) -> None:
-    """Build the demo world and load it (FX rates, KYC accounts, payments) into the store."""
+    """The whole job on a synthetic world: generate, load, screen; show top entities and detection quality."""
+    from screening.cli.screen import print_evaluation, print_risk, print_run_summary, screen_store
+    from screening.detection.evaluate import evaluate
+    from screening.detection.findings import entity_risk
+
     folder.mkdir(parents=True, exist_ok=True)
     summary = _generate(payments, seed, folder / "payments.parquet", quiet)
-    with _store(db) as store:
+    with open_store(db) as store:
         results = [
             store.load(bundled_fx_rates(), dataset="fx_rates", source="demo"),
             store.load(summary.accounts_path, dataset="accounts", source="demo"),
             store.load(summary.payments_path, source="demo"),
         ]
-        info = store.info()
+    run = screen_store(db, hidden=quiet)
+    with open_store(db, read_only=True) as store:
+        top = entity_risk(store.connection, limit=10)
+        quality = evaluate(store.connection, summary.truth_path)
     if quiet:
         return
     _print_load_summary(results)
-    truth = pl.read_csv(summary.truth_path)
-    planted = truth.group_by("typology").agg(pl.col("pattern_id").n_unique()).sort("typology")
-    table = Table("typology", "planted patterns", title=f"Demo world: {summary.payments:,} payments")
-    for typology, count in planted.iter_rows():
-        table.add_row(typology, str(count))
-    out.print(table)
-    tables = info.tables
+    print_run_summary(run)
+    print_risk(top)
+    print_evaluation(quality)
     out.print(
-        f"Store {info.path}: {tables['payments']:,} payments, {tables['accounts']:,} accounts, "
-        f"{tables['quarantine']:,} in quarantine. Ground truth: {summary.truth_path}"
+        f"Store: {db}. Ground truth: {summary.truth_path}. Next: screening alerts, screening explain ID."
     )
 
 
 def _generate(payments: int, seed: int, path: Path, quiet: bool) -> SynthSummary:
-    with _progress(quiet) as bar:
+    with progress_display(quiet) as bar:
         task = bar.add_task(f"generating {path.name}", total=payments) if bar else None
 
         def report(written: int) -> None:
@@ -248,31 +218,6 @@ def _expand(paths: list[Path]) -> list[Path]:
         else:
             files.append(path)
     return files
-
-
-@contextmanager
-def _store(db: Path, **options: Any) -> Iterator[Store]:
-    store = Store.open(db, **options)
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-@contextmanager
-def _progress(hidden: bool) -> Iterator[Progress | None]:
-    """A progress display on a terminal; nothing for cron, pipes or --quiet."""
-    if hidden or not err.is_terminal:
-        yield None
-        return
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=err, transient=True) as bar:
-        yield bar
 
 
 def _first_problems(store: Store, results: list[LoadResult]) -> list[str]:
@@ -323,34 +268,3 @@ def _print_load_summary(results: list[LoadResult]) -> None:
     for r in results:
         for note in r.notes:
             out.print(f"{r.source_file}: {note}")
-
-
-_FORMULA_START = r"^[=+\-@\t\r]"
-
-
-def _safe_for_spreadsheets(frame: pl.DataFrame) -> pl.DataFrame:
-    """Prefix text cells that a spreadsheet would run as formulas with a quote."""
-    text = [c for c, t in frame.schema.items() if t == pl.String]
-    return frame.with_columns(
-        pl.when(pl.col(c).str.contains(_FORMULA_START))
-        .then(pl.lit("'") + pl.col(c))
-        .otherwise(pl.col(c))
-        .alias(c)
-        for c in text
-    )
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; user errors print one line and give a non-zero exit code."""
-    try:
-        app(args=argv, prog_name="screening")
-    except SystemExit as done:
-        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-    except ScreeningError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return error.exit_code
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

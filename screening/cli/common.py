@@ -1,0 +1,112 @@
+"""What every command shares: the app, consoles, options, opening the store, progress, safe CSV.
+
+Exit codes: 0 done; 1 done, but some records were quarantined; 2 bad input or
+usage; 3 the store is busy; 130 interrupted (nothing of the batch was stored).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from screening.errors import ScreeningError
+from screening.store import Store
+
+app = typer.Typer(
+    name="screening",
+    help="Screen payment data for organ-brokering proceeds, terrorist financing and money laundering.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+QUARANTINE_EXIT = 1
+INTERRUPTED_EXIT = 130
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+DbOption = Annotated[
+    Path,
+    typer.Option("--db", envvar="SCREENING_DB", help="The store: a DuckDB file.", show_default=True),
+]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table for people, json for programs.")]
+MemoryOption = Annotated[
+    str,
+    typer.Option(
+        envvar="SCREENING_MEMORY_LIMIT", help="DuckDB working memory, e.g. 1GB; beyond it, spill to disk."
+    ),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display or summary table.")]
+
+
+@contextmanager
+def open_store(db: Path, **options: Any) -> Iterator[Store]:
+    store = Store.open(db, **options)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@contextmanager
+def progress_display(hidden: bool) -> Iterator[Progress | None]:
+    """A progress display on a terminal; nothing for cron, pipes or --quiet."""
+    if hidden or not err.is_terminal:
+        yield None
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        yield bar
+
+
+_FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def safe_for_spreadsheets(frame: pl.DataFrame) -> pl.DataFrame:
+    """Prefix text cells that a spreadsheet would run as formulas with a quote."""
+    text = [c for c, t in frame.schema.items() if t == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(_FORMULA_START))
+        .then(pl.lit("'") + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in text
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; user errors print one line and give a non-zero exit code."""
+    try:
+        app(args=argv, prog_name="screening")
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except ScreeningError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
+    return 0

@@ -1,0 +1,314 @@
+"""Commands that screen the store and read what it found: run, alerts, explain, risk, evaluate, rules."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import polars as pl
+import typer
+from rich.table import Table
+
+from screening.cli.common import (
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    QuietOption,
+    app,
+    err,
+    open_store,
+    out,
+    progress_display,
+    safe_for_spreadsheets,
+)
+from screening.detection.cases import run_case
+from screening.detection.evaluate import Evaluation, evaluate
+from screening.detection.findings import alert_detail, alerts_frame, entity_risk
+from screening.detection.ruleset import load_rules, read_settings, validate_rules
+from screening.detection.runner import RunResult, run_rules
+from screening.errors import InputError
+from screening.store import DEFAULT_DB
+
+rules_app = typer.Typer(help="The rule packs: list, show, validate.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+SettingsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--settings", envvar="SCREENING_SETTINGS", help="TOML overrides: disabled rules, parameters."
+    ),
+]
+RulesOption = Annotated[
+    Path | None, typer.Option("--rules", help="A rule folder instead of the installed packs.")
+]
+
+
+class ExportFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    parquet = "parquet"
+
+
+@app.command()
+def run(
+    db: DbOption = DEFAULT_DB,
+    as_of: Annotated[str | None, typer.Option(help="Screen up to the end of this day (YYYY-MM-DD).")] = None,
+    packs: Annotated[list[str] | None, typer.Option("--packs", help="Only these packs.")] = None,
+    settings: SettingsOption = None,
+    rules: RulesOption = None,
+    output: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Screen the payments loaded since the last run with every enabled rule."""
+    result = screen_store(db, as_of=as_of, packs=packs, settings=settings, rules=rules,
+                          hidden=quiet or output is OutputFormat.json)  # fmt: skip
+    if output is OutputFormat.json:
+        out.print_json(json.dumps(result.as_dict(), default=str))
+    elif not quiet:
+        print_run_summary(result)
+
+
+def screen_store(
+    db: Path,
+    *,
+    as_of: str | None = None,
+    packs: list[str] | None = None,
+    settings: Path | None = None,
+    rules: Path | None = None,
+    hidden: bool = False,
+) -> RunResult:
+    """Open the store and run the rules with a progress display per rule."""
+    ruleset = load_rules(rules)
+    chosen = read_settings(settings, ruleset)
+    with open_store(db) as store, progress_display(hidden) as bar:
+        task = bar.add_task("screening", total=len(ruleset.rules)) if bar else None
+
+        def report(rule_id: str, position: int, total: int) -> None:
+            if bar is not None and task is not None:
+                bar.update(task, description=f"rule {rule_id}", completed=position, total=total)
+
+        return run_rules(store.connection, ruleset, chosen, base_currency=store.base_currency,
+                         as_of=_day(as_of), packs=tuple(packs or ()), progress=report)  # fmt: skip
+
+
+def print_run_summary(result: RunResult) -> None:
+    """Alerts and time per rule, then per typology."""
+    table = Table("rule", "pack", "typology", "alerts", "seconds", "note", title=f"Run {result.run_id}")
+    for o in result.outcomes:
+        table.add_row(o.rule_id, o.pack, o.typology, str(o.alerts), f"{o.seconds:.2f}", o.skipped or "")
+    out.print(table)
+    per_typology: dict[str, int] = {}
+    for o in result.outcomes:
+        per_typology[o.typology] = per_typology.get(o.typology, 0) + o.alerts
+    out.print(
+        f"{result.new_payments:,} new payments screened, {result.alerts:,} new alerts: "
+        + ", ".join(f"{t} {n}" for t, n in sorted(per_typology.items()) if n)
+    )
+
+
+@app.command()
+def alerts(
+    db: DbOption = DEFAULT_DB,
+    rule: Annotated[str | None, typer.Option(help="Only this rule.")] = None,
+    typology: Annotated[str | None, typer.Option(help="Only this typology.")] = None,
+    min_score: Annotated[float | None, typer.Option(help="Only alerts scoring at least this.")] = None,
+    output: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.table,
+    to: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file instead of the screen.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many on screen.")] = 50,
+) -> None:
+    """List alerts, highest score first; export them as JSON, CSV or Parquet."""
+    with open_store(db, read_only=True) as store:
+        frame = alerts_frame(store.connection, rule=rule, typology=typology, min_score=min_score)
+    if output is ExportFormat.parquet:
+        if to is None:
+            raise InputError("--format parquet needs --out FILE")
+        frame.write_parquet(to)
+    elif output is ExportFormat.csv:
+        text = safe_for_spreadsheets(frame.with_columns(pl.col(pl.Datetime).dt.to_string())).write_csv()
+        _emit(text, to)
+    elif output is ExportFormat.json:
+        _emit(json.dumps(frame.to_dicts(), default=str, ensure_ascii=False, indent=2), to)
+    elif frame.is_empty():
+        out.print("No alerts.")
+    else:
+        table = Table("alert", "rule", "score", "subject", "explanation", title=f"{len(frame):,} alerts")
+        for row in frame.head(limit).iter_rows(named=True):
+            table.add_row(
+                row["alert_id"], row["rule_id"], f"{row['score']:.2f}", row["subject"], row["explanation"]
+            )
+        out.print(table)
+
+
+@app.command()
+def explain(
+    alert_id: Annotated[str, typer.Argument(help="The alert's id, as `screening alerts` shows it.")],
+    db: DbOption = DEFAULT_DB,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """One alert: why it was raised, with its figures, parameters and evidence payments."""
+    with open_store(db, read_only=True) as store:
+        detail = alert_detail(store.connection, alert_id)
+    if detail is None:
+        raise InputError(f"no alert {alert_id!r}; `screening alerts` lists them")
+    evidence: pl.DataFrame = detail.pop("evidence")
+    if output is OutputFormat.json:
+        out.print_json(json.dumps({**detail, "evidence": evidence.to_dicts()}, default=str))
+        return
+    out.print(f"[bold]{detail['alert_id']}[/bold]  {detail['rule_id']} v{detail['rule_version']} "
+              f"({detail['typology']}, {detail['severity']}), score {detail['score']:.2f}")  # fmt: skip
+    out.print(detail["explanation"], markup=False)
+    out.print("Figures: " + ", ".join(f"{k}={v}" for k, v in detail["figures"].items()), markup=False)
+    out.print("Parameters: " + ", ".join(f"{k}={v}" for k, v in detail["parameters"].items()), markup=False)
+    table = Table("txn", "time (UTC)", "amount", "payer", "payee", "channel", "purpose", title="Evidence")
+    for row in evidence.iter_rows(named=True):
+        table.add_row(
+            row["txn_id"], f"{row['ts']:%Y-%m-%d %H:%M}", f"{row['amount']:,} {row['currency']}",
+            f"{row['payer_account'] or '-'} {row['payer_country'] or ''}",
+            f"{row['payee_account'] or '-'} {row['payee_country'] or ''}",
+            row["channel"] or "", row["purpose"] or "",
+        )  # fmt: skip
+    out.print(table)
+
+
+@app.command()
+def risk(
+    db: DbOption = DEFAULT_DB,
+    limit: Annotated[int, typer.Option(help="How many accounts.")] = 20,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Accounts ranked by combined risk: where an analyst starts."""
+    with open_store(db, read_only=True) as store:
+        frame = entity_risk(store.connection, limit=limit)
+    if output is OutputFormat.json:
+        out.print_json(json.dumps(frame.to_dicts(), default=str))
+        return
+    print_risk(frame)
+
+
+def print_risk(frame: pl.DataFrame) -> None:
+    table = Table("account", "name", "risk", "alerts", "rules", title="Entity risk")
+    for row in frame.iter_rows(named=True):
+        table.add_row(row["account"], row["name"] or "", f"{row['risk']:.3f}", str(row["alerts"]),
+                      ", ".join(row["rules"]))  # fmt: skip
+    out.print(table)
+
+
+@app.command(name="evaluate")
+def evaluate_command(
+    truth: Annotated[Path, typer.Option("--truth", help="Ground-truth CSV of a synthetic world.")],
+    db: DbOption = DEFAULT_DB,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Score the alerts against ground truth: recall per typology, precision per account."""
+    with open_store(db, read_only=True) as store:
+        result = evaluate(store.connection, truth)
+    if output is OutputFormat.json:
+        out.print_json(json.dumps(result.as_dict()))
+        return
+    print_evaluation(result)
+
+
+def print_evaluation(result: Evaluation) -> None:
+    table = Table("typology", "planted", "found", "recall", title="Recall per planted typology")
+    for row in result.per_typology.iter_rows(named=True):
+        table.add_row(row["typology"], str(row["planted"]), str(row["found"]), f"{row['recall']:.0%}")
+    out.print(table)
+    out.print(
+        f"Alerted accounts: {result.alerted_accounts:,}, of which planted {result.alerted_planted:,} "
+        f"(precision {result.precision:.1%}). Legitimate accounts alerted: {result.alerted_legitimate:,} "
+        f"of {result.legitimate_accounts:,} ({1000 * result.false_alert_rate:.2f} per 1,000)."
+    )
+
+
+@rules_app.command("list")
+def rules_list(
+    settings: SettingsOption = None, rules: RulesOption = None, output: FormatOption = OutputFormat.table
+) -> None:
+    """Every rule, its pack, state and effective parameters."""
+    ruleset = load_rules(rules)
+    chosen = read_settings(settings, ruleset)
+    rows: list[dict[str, Any]] = [
+        {"id": r.id, "pack": r.pack, "version": r.version, "severity": r.severity, "title": r.title,
+         "enabled": chosen.enabled(r), "parameters": chosen.parameters_for(r)}
+        for r in ruleset.rules
+    ]  # fmt: skip
+    if output is OutputFormat.json:
+        out.print_json(json.dumps(rows))
+        return
+    table = Table("rule", "pack", "state", "title", "parameters", title=f"Rules in {ruleset.folder}")
+    for row in rows:
+        parameters = ", ".join(f"{k}={v:g}" for k, v in row["parameters"].items())
+        table.add_row(row["id"], row["pack"], "on" if row["enabled"] else "off", row["title"], parameters)
+    out.print(table)
+
+
+@rules_app.command("show")
+def rules_show(
+    rule_id: Annotated[str, typer.Argument(help="Rule id, e.g. OB-01.")],
+    sql: Annotated[bool, typer.Option("--sql", help="Print the SQL the rule runs.")] = False,
+    rules: RulesOption = None,
+) -> None:
+    """A rule's description, sources and parameters, or its SQL."""
+    rule = load_rules(rules).get(rule_id)
+    if sql:
+        sys.stdout.write(rule.detection.rstrip() + "\n")
+        return
+    out.print(
+        f"[bold]{rule.id}[/bold] v{rule.version} {rule.title} ({rule.pack}, {rule.typology}, {rule.severity})"
+    )
+    out.print(rule.description, markup=False)
+    for name, p in rule.parameters.items():
+        out.print(f"  {name} = {p.default:g} {p.unit}: {p.description}", markup=False)
+    for reference in rule.references:
+        out.print(f"  source: {reference}", markup=False)
+
+
+@rules_app.command("validate")
+def rules_validate(
+    folder: Annotated[
+        Path, typer.Argument(help="A rule folder (packs as subfolders, reference/ beside them).")
+    ],
+) -> None:
+    """Check a rule folder: every file's fields, then every rule's own cases."""
+    errors = validate_rules(folder)
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
+    if errors:
+        raise typer.Exit(2)
+    ruleset = load_rules(folder)
+    failed = 0
+    for rule in ruleset.rules:
+        for case in rule.cases:
+            result = run_case(rule, case, ruleset)
+            if not result.passed:
+                failed += 1
+                print(f"error: {rule.path}: case {case.name!r} expected {sorted(result.expected)}, "
+                      f"flagged {sorted(result.flagged)}", file=sys.stderr)  # fmt: skip
+    cases = sum(len(r.cases) for r in ruleset.rules)
+    out.print(f"{len(ruleset.rules)} rules, {cases} cases, {failed} failed")
+    if failed:
+        raise typer.Exit(1)
+
+
+def _emit(text: str, to: Path | None) -> None:
+    if to is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        to.write_text(text, encoding="utf-8")
+        err.print(f"wrote {to}")
+
+
+def _day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError as error:
+        raise InputError(f"--as-of {text!r} is not a date like 2026-03-31") from error
