@@ -29,10 +29,15 @@ class Measurement:
     result: Any
 
 
-def in_child(code: str) -> Measurement:
-    """Run Python ``code``, which leaves its answer in ``result``; time it and take its peak memory."""
+def in_child(code: str, timeout: float | None = None) -> Measurement:
+    """Run Python ``code``, which leaves its answer in ``result``; time it and take its peak memory.
+
+    Raises ``subprocess.TimeoutExpired`` when it runs longer than ``timeout`` seconds.
+    """
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code + _REPORT], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code + _REPORT], capture_output=True, text=True, check=False, timeout=timeout
+    )
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"benchmark child failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
