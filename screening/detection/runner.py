@@ -3,8 +3,9 @@
 Nightly use is incremental. A run screens the payments loaded since the last
 completed run, reading back as far as the longest rule window needs, and keeps
 a finding only when its evidence includes one of those new payments. An
-alert's id is derived from its rule, version, subject and evidence, so the
-same night run twice adds nothing. A run is one transaction: if it fails, no
+alert is one episode (rule, version, subject and start): the same night run
+twice adds nothing, and an episode that grows updates its alert with the new
+evidence rather than raising another. A run is one transaction: if it fails, no
 alert of it remains, it is logged as failed, and the next run starts from the
 last completed one.
 """
@@ -45,6 +46,7 @@ class RuleOutcome:
     alerts: int
     seconds: float
     skipped: str | None = None
+    updated: int = 0
 
 
 @dataclass(frozen=True)
@@ -163,8 +165,10 @@ def _screen(
             continue
         clock = time.perf_counter()
         findings = _findings(con, rule, settings.parameters_for(rule), scan_from, until)
-        stored = _store_alerts(con, rule, findings, run_id, base_currency)
-        outcomes.append(RuleOutcome(rule.id, rule.pack, rule.typology, stored, time.perf_counter() - clock))
+        new, updated = _store_alerts(con, rule, findings, run_id, base_currency)
+        outcomes.append(
+            RuleOutcome(rule.id, rule.pack, rule.typology, new, time.perf_counter() - clock, updated=updated)
+        )
     return outcomes
 
 
@@ -198,14 +202,19 @@ def _findings(
 
 def _store_alerts(
     con: duckdb.DuckDBPyConnection, rule: Rule, findings: pa.Table, run_id: int, base_currency: str
-) -> int:
-    """Write new alerts and their evidence; return how many were new."""
+) -> tuple[int, int]:
+    """Write new alerts, bring episodes already alerted up to date; return (new, updated).
+
+    An alert is one episode: its rule, version, subject and start. When a later
+    run finds the same episode grown, the alert gains the new evidence and
+    figures instead of a second alert being raised.
+    """
     rows: list[dict[str, Any]] = []
     evidence: list[dict[str, str]] = []
     for finding in findings.to_pylist():
         txns = sorted({str(t) for t in finding["evidence"] or []})
         subject = str(finding["subject"])
-        alert_id = _alert_id(rule, subject, txns)
+        alert_id = _alert_id(rule, subject, finding["window_start"])
         figures = {k: _plain(v) for k, v in finding.items() if k not in REQUIRED_COLUMNS}
         score = min(max(float(finding["score"] or 0.0), 0.0), 1.0)
         rows.append({
@@ -214,34 +223,46 @@ def _store_alerts(
             "window_start": finding["window_start"], "window_end": finding["window_end"],
             "figures": json.dumps(figures, ensure_ascii=False),
             "explanation": explain(rule, subject, finding, figures, base_currency),
-            "standalone": not rule.scores_only, "pack": rule.pack,
+            "standalone": not rule.scores_only, "pack": rule.pack, "updated_run_id": run_id,
+            "evidence_count": len(txns),
         })  # fmt: skip
         evidence.extend({"alert_id": alert_id, "txn_id": t} for t in txns)
     if not rows:
-        return 0
-    con.register("__alerts", pa.Table.from_pylist(rows))
+        return 0, 0
+    con.register("__found", pa.Table.from_pylist(rows))
     con.register("__evidence", pa.Table.from_pylist(evidence))
     try:
-        new = con.execute(
-            "SELECT count(*) FROM (SELECT DISTINCT alert_id FROM __alerts) a "
-            "WHERE alert_id NOT IN (SELECT alert_id FROM alerts)"
-        ).fetchall()[0][0]
         con.execute(
-            "INSERT INTO alerts BY NAME SELECT DISTINCT ON (alert_id) * FROM __alerts "
+            "CREATE OR REPLACE TEMP TABLE __alerts AS SELECT * EXCLUDE (evidence_count) FROM __found "
+            "QUALIFY row_number() OVER (PARTITION BY alert_id ORDER BY evidence_count DESC, window_end DESC) "
+            "= 1"
+        )
+        counts = con.execute(
+            "SELECT count(*) FILTER (WHERE a.alert_id NOT IN (SELECT alert_id FROM alerts)), "
+            "count(*) FILTER (WHERE a.alert_id IN (SELECT alert_id FROM alerts)) FROM __alerts a"
+        ).fetchall()[0]
+        con.execute(
+            "UPDATE alerts SET window_end = a.window_end, score = a.score, figures = a.figures, "
+            "explanation = a.explanation, updated_run_id = a.updated_run_id FROM __alerts a "
+            "WHERE alerts.alert_id = a.alert_id AND alerts.figures IS DISTINCT FROM a.figures"
+        )
+        con.execute(
+            "INSERT INTO alerts BY NAME SELECT * FROM __alerts "
             "WHERE alert_id NOT IN (SELECT alert_id FROM alerts)"
         )
         con.execute(
             "INSERT INTO alert_evidence SELECT DISTINCT e.alert_id, p.source, e.txn_id FROM __evidence e "
-            "JOIN payments p ON p.txn_id = e.txn_id "
-            "WHERE e.alert_id NOT IN (SELECT alert_id FROM alert_evidence)"
+            "JOIN payments p ON p.txn_id = e.txn_id WHERE NOT EXISTS (SELECT 1 FROM alert_evidence x "
+            "WHERE x.alert_id = e.alert_id AND x.source = p.source AND x.txn_id = e.txn_id)"
         )
         con.execute(
             f"INSERT INTO {_RUN_ALERTS} SELECT rule_id, typology, subject, severity, score FROM __alerts"
         )
+        con.execute("DROP TABLE temp.__alerts")
     finally:
-        con.unregister("__alerts")
+        con.unregister("__found")
         con.unregister("__evidence")
-    return int(new)
+    return int(counts[0]), int(counts[1])
 
 
 def explain(rule: Rule, subject: str, finding: dict[str, Any], figures: dict[str, Any], base: str) -> str:
@@ -260,8 +281,9 @@ def explain(rule: Rule, subject: str, finding: dict[str, Any], figures: dict[str
         ) from error
 
 
-def _alert_id(rule: Rule, subject: str, txns: list[str]) -> str:
-    digest = hashlib.sha256("\x1f".join([rule.id, str(rule.version), subject, *txns]).encode())
+def _alert_id(rule: Rule, subject: str, window_start: datetime | None) -> str:
+    episode = window_start.isoformat() if window_start is not None else ""
+    digest = hashlib.sha256("\x1f".join([rule.id, str(rule.version), subject, episode]).encode())
     return f"{rule.id}-{digest.hexdigest()[:12]}"
 
 

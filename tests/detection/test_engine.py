@@ -165,3 +165,18 @@ def test_entity_risk_ranks_accounts_by_their_alerts(screened_store: Store, rule_
 def test_unknown_pack_is_refused(screened_store: Store, rule_folder: Path) -> None:
     with pytest.raises(RuleError, match="no pack 'nope'; the packs are money-laundering"):
         screen(screened_store, rules=rule_folder, packs=("nope",))
+
+
+def test_an_episode_that_grows_updates_its_alert(
+    screened_store: Store, rule_folder: Path, tmp_path: Path
+) -> None:
+    screen(screened_store, rules=rule_folder)
+    later = tmp_path / "evening.csv"
+    later.write_text(csv_text("S7,2026-03-02T19:30:00Z,9400,USD,,,,ACC-1,US,cash,"))
+    screened_store.load(later)
+    result = screen(screened_store, rules=rule_folder)
+    assert (result.alerts, result.outcomes[0].updated) == (0, 1)
+    [alert] = alerts(screened_store).to_dicts()
+    assert json.loads(alert["figures"])["deposits"] == 4
+    evidence = screened_store.sql("SELECT txn_id FROM alert_evidence ORDER BY txn_id")["txn_id"].to_list()
+    assert evidence == ["S1", "S2", "S3", "S7"]
