@@ -39,7 +39,6 @@ class Reference:
     countries: dict[str, tuple[str, ...]]
     corridors: tuple[tuple[str, str, str], ...]
     role_mccs: dict[str, tuple[str, ...]]
-    role_channels: dict[str, tuple[str, ...]]
     role_names: dict[str, str]
     medical_terms: str
     medical_occupations: str
@@ -56,13 +55,12 @@ def read_reference(folder: Path) -> Reference:
             raise RuleError(f"list {name}: needs codes (and a source)", path=str(folder / "countries.yaml"))
         countries[name] = tuple(str(code) for code in entry["codes"])
     roles_doc = _yaml(folder / "roles.yaml")
-    role_mccs, role_channels, role_names = {}, {}, {}
+    role_mccs, role_names = {}, {}
     for role in ROLES:
         entry = roles_doc.get(role)
         if not isinstance(entry, dict):
             raise RuleError(f"role {role}: missing", path=str(folder / "roles.yaml"))
         role_mccs[role] = tuple(_expand_mccs(entry.get("mcc", []), folder / "roles.yaml", role))
-        role_channels[role] = tuple(entry.get("channels", []))
         role_names[role] = words_pattern(entry.get("names", []))
     terms = _yaml(folder / "medical_terms.yaml").get("terms", {})
     occupations = _yaml(folder / "occupations.yaml").get("medical", [])
@@ -75,7 +73,6 @@ def read_reference(folder: Path) -> Reference:
         countries=countries,
         corridors=corridors,
         role_mccs=role_mccs,
-        role_channels=role_channels,
         role_names=role_names,
         medical_terms=words_pattern([word for words in terms.values() for word in words]),
         medical_occupations=words_pattern(occupations),

@@ -3,9 +3,10 @@
 - ``ref_country(list, code)``: the country lists of ``rules/reference/countries.yaml``.
 - ``ref_corridor(origin, venue, donor)``: organ-trafficking corridors.
 - ``party`` (one row per account seen): ``account``, ``name``, ``is_person``, role flags
-  ``is_med``, ``is_lab``, ``is_travel``, ``is_npo``, ``is_msb``, ``is_insurer`` (from
-  merchant codes, channels and name words), ``occupation``, ``is_medical_professional``
-  (from KYC), ``country``.
+  ``is_med``, ``is_lab``, ``is_travel``, ``is_npo``, ``is_msb``, ``is_insurer`` (from the
+  merchant codes it is paid under and words in its name; the channel of a payment says
+  how money moved, not what the payee is), ``occupation``, ``is_medical_professional``
+  (a person whose KYC occupation is medical), ``country``.
 - ``sp`` (screened payments): the payments from ``$scan_from`` to ``$as_of`` with ``amt``
   (base-currency amount as a double), and for each side (``payer_``, ``payee_``) the
   party flags above plus country flags ``donor_source``, ``venue``, ``recipient_origin``,
@@ -72,7 +73,6 @@ def build_views(
         "occupations": reference.medical_occupations,
         "medical_terms": reference.medical_terms,
         **{f"names_{role.lower()}": reference.role_names[role] for role in ROLES},
-        **{f"channels_{role.lower()}": list(reference.role_channels[role]) or [""] for role in ROLES},
     }
     con.execute(
         "CREATE OR REPLACE TEMP TABLE scoped AS "
@@ -98,7 +98,7 @@ def _table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
 def _role_flag(role: str) -> str:
     r = role.lower()
     return (
-        f"(bool_or(mcc_role.role = '{role}') OR bool_or(list_contains($channels_{r}, side.channel)) "
+        f"(bool_or(mcc_role.role = '{role}') "
         f"OR coalesce(regexp_matches(lower(first(side.name)), $names_{r}), false)) AS is_{r}"
     )
 
@@ -109,9 +109,9 @@ _PARTY_SQL = f"""
 CREATE OR REPLACE TEMP TABLE party AS
 WITH side AS (
     SELECT payee_account AS account, payee_name AS name, payee_type AS type, payee_country AS country,
-           mcc, channel FROM {_SCOPED} WHERE payee_account IS NOT NULL
+           mcc FROM {_SCOPED} WHERE payee_account IS NOT NULL
     UNION ALL
-    SELECT payer_account, payer_name, payer_type, payer_country, NULL, NULL
+    SELECT payer_account, payer_name, payer_type, payer_country, NULL
     FROM {_SCOPED} WHERE payer_account IS NOT NULL
 ),
 seen AS (
@@ -126,7 +126,9 @@ SELECT seen.account, seen.name,
        coalesce(kyc.holder_type, seen.type) = 'person' AS is_person,
        {", ".join(f"coalesce(seen.is_{role.lower()}, false) AS is_{role.lower()}" for role in ROLES)},
        kyc.occupation,
-       coalesce(regexp_matches(lower(kyc.occupation), $occupations), false) AS is_medical_professional,
+       coalesce(kyc.holder_type, seen.type) = 'person'
+           AND coalesce(regexp_matches(lower(kyc.occupation), $occupations), false)
+           AS is_medical_professional,
        coalesce(seen.country, kyc.country) AS country
 FROM seen LEFT JOIN kyc USING (account)
 """
