@@ -38,35 +38,16 @@ _COUNTRY_FLAGS = {
     "fatf_grey": "fatf_increased_monitoring",
     "unregulated_vasp": "unregulated_vasp",
 }
-VIEWS = ("ref_country", "ref_corridor", "ref_role_mcc", "party", "sp")
 
 
 def build_views(
     con: duckdb.DuckDBPyConnection, reference: Reference, *, scan_from: datetime, as_of: datetime
 ) -> None:
     """Create the shared tables for one run (temporary, gone with the connection)."""
-    _table(
-        con,
-        "ref_country",
-        pa.table(
-            {
-                "list": [name for name, codes in reference.countries.items() for _ in codes],
-                "code": [code for codes in reference.countries.values() for code in codes],
-            }
-        ),
-    )
+    _table(con, "ref_country", _pairs(reference.countries, "list", "code"))
     origins, venues, donors = zip(*reference.corridors, strict=True) if reference.corridors else ((), (), ())
     _table(con, "ref_corridor", pa.table({"origin": origins, "venue": venues, "donor": donors}))
-    _table(
-        con,
-        "ref_role_mcc",
-        pa.table(
-            {
-                "role": [role for role, codes in reference.role_mccs.items() for _ in codes],
-                "mcc": [code for codes in reference.role_mccs.values() for code in codes],
-            }
-        ),
-    )
+    _table(con, "ref_role_mcc", _pairs(reference.role_mccs, "role", "mcc"))
     params: dict[str, Any] = {
         "scan_from": scan_from,
         "as_of": as_of,
@@ -87,6 +68,16 @@ def build_views(
     con.execute(_PARTY_SQL, {k: v for k, v in params.items() if f"${k}" in _PARTY_SQL})
     sp = _screened_payments_sql()
     con.execute(sp, {k: v for k, v in params.items() if f"${k}" in sp})
+
+
+def _pairs(groups: dict[str, tuple[str, ...]], group: str, member: str) -> pa.Table:
+    """A table of (group, member) rows from lists keyed by group."""
+    return pa.table(
+        {
+            group: [name for name, members in groups.items() for _ in members],
+            member: [item for members in groups.values() for item in members],
+        }
+    )
 
 
 def _table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
