@@ -86,10 +86,10 @@ def run_rules(
         raise RuleError(f"no pack {unknown[0]!r}; the packs are {', '.join(ruleset.packs)}")
     rules = [r for r in ruleset.rules if settings.enabled(r) and (not packs or r.pack in packs)]
     rules.sort(key=lambda r: _RUN_ALERTS in r.detection)  # rules reading other rules' findings go last
-    last_batch = _last_screened_batch(con)
+    last_batch, last_as_of = _last_screened(con)
     until = _as_of(con, as_of)
-    new = _one(con, "SELECT count(*), min(ts) FROM payments WHERE batch_id > $b AND ts <= $until",
-               {"b": last_batch, "until": until})  # fmt: skip
+    unscreened = {"b": last_batch, "last": last_as_of, "until": until}
+    new = _one(con, f"SELECT count(*), min(ts) FROM payments WHERE {_UNSCREENED}", unscreened)
     new_payments, first_new = int(new[0]), new[1]
     run_id = int(_one(con, "SELECT nextval('run_ids')")[0])
     started = datetime.now(UTC)
@@ -101,6 +101,7 @@ def run_rules(
         "as_of": until.isoformat(),
         "scan_from": scan_from.isoformat(),
         "batches": [last_batch + 1, max_batch],
+        "previous_as_of": None if last_as_of.year == datetime.max.year else last_as_of.isoformat(),
         "max_batch": max_batch,
         "rules_fingerprint": ruleset.fingerprint,
         "reference_fingerprint": ruleset.reference.fingerprint,
@@ -112,7 +113,7 @@ def run_rules(
     }
     con.execute("BEGIN TRANSACTION")
     try:
-        outcomes = _screen(con, rules, ruleset, settings, run_id, last_batch, scan_from, until,
+        outcomes = _screen(con, rules, ruleset, settings, run_id, unscreened, scan_from, until,
                            base_currency, new_payments, progress)  # fmt: skip
         alerts = sum(o.alerts for o in outcomes)
         con.execute(
@@ -136,7 +137,7 @@ def _screen(
     ruleset: RuleSet,
     settings: Settings,
     run_id: int,
-    last_batch: int,
+    unscreened: dict[str, Any],
     scan_from: datetime,
     until: datetime,
     base_currency: str,
@@ -151,8 +152,8 @@ def _screen(
         "severity VARCHAR, score DOUBLE)"
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE new_txn AS SELECT DISTINCT txn_id FROM payments WHERE batch_id > $b",
-        {"b": last_batch},
+        f"CREATE OR REPLACE TEMP TABLE new_txn AS SELECT DISTINCT txn_id FROM payments WHERE {_UNSCREENED}",
+        unscreened,
     )
     has_occupation = int(_one(con, "SELECT count(*) FROM accounts WHERE occupation IS NOT NULL")[0]) > 0
     outcomes = []
@@ -298,11 +299,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _last_screened_batch(con: duckdb.DuckDBPyConnection) -> int:
-    row = con.execute(
-        "SELECT max(json_extract(manifest, '$.max_batch')::BIGINT) FROM runs WHERE status = 'completed'"
-    ).fetchall()[0]
-    return int(row[0] or 0)
+_UNSCREENED = "(batch_id > $b OR ts > $last) AND ts <= $until"
+"""Payments no completed run has screened: loaded since, or dated after what it screened up to."""
+
+
+def _last_screened(con: duckdb.DuckDBPyConnection) -> tuple[int, datetime]:
+    """The newest batch and the end of the period the last completed run screened."""
+    rows = con.execute(
+        "SELECT json_extract(manifest, '$.max_batch')::BIGINT, as_of FROM runs WHERE status = 'completed' "
+        "ORDER BY run_id DESC LIMIT 1"
+    ).fetchall()
+    if not rows:
+        return 0, datetime.max.replace(tzinfo=UTC)
+    return int(rows[0][0]), rows[0][1]
 
 
 def _as_of(con: duckdb.DuckDBPyConnection, as_of: date | datetime | None) -> datetime:

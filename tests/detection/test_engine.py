@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,12 @@ def test_an_episode_that_grows_updates_its_alert(
     assert json.loads(alert["figures"])["deposits"] == 4
     evidence = screened_store.sql("SELECT txn_id FROM alert_evidence ORDER BY txn_id")["txn_id"].to_list()
     assert evidence == ["S1", "S2", "S3", "S7"]
+
+
+def test_payments_after_an_earlier_as_of_are_screened_by_the_next_run(
+    screened_store: Store, rule_folder: Path
+) -> None:
+    first = screen(screened_store, rules=rule_folder, as_of=date(2026, 3, 1))
+    assert (first.new_payments, first.alerts) == (0, 0)
+    later = screen(screened_store, rules=rule_folder, as_of=date(2026, 3, 2))
+    assert (later.new_payments, later.alerts) == (4, 1)
