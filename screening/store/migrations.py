@@ -63,12 +63,15 @@ CREATE TABLE alert_evidence (alert_id VARCHAR NOT NULL, source VARCHAR NOT NULL,
 _V2 = """
 ALTER TABLE alerts ADD COLUMN pack VARCHAR;
 ALTER TABLE alerts ADD COLUMN standalone BOOLEAN DEFAULT true;
+"""
+"""Alerts name their pack; score-only findings (e.g. OB-09 corridors) raise risk but never alert alone."""
+
+_V3 = """
 ALTER TABLE alerts ADD COLUMN updated_run_id BIGINT;
 """
-"""Alerts name their pack; score-only findings (e.g. OB-09 corridors) raise risk but never alert alone;
-an alert records the run that last brought it up to date."""
+"""An alert is an episode; it records the run that last brought it up to date."""
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 """Migration ``i`` brings a store from schema version ``i`` to ``i + 1``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

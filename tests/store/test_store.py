@@ -151,3 +151,16 @@ def test_kyc_accounts_load_with_their_own_checks(store: Store, write: Write) -> 
     assert (result.loaded, result.quarantined) == (1, 1)
     assert store.accounts()["holder_type"].to_list() == ["person"]
     assert store.quarantine()["reason"].item() == "bank: not a BIC (8 or 11 letters and digits): 'NOTABIC'"
+
+
+def test_a_store_of_an_older_schema_is_migrated_on_open(tmp_path: Path) -> None:
+    from screening.store.migrations import MIGRATIONS
+
+    db = tmp_path / "old.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute(MIGRATIONS[0])
+        con.execute("INSERT INTO meta VALUES ('schema_version', '1'), ('base_currency', 'USD')")
+    with Store.open(db) as store:
+        assert store.info().schema_version == SCHEMA_VERSION
+        columns = store.sql("SELECT column_name FROM duckdb_columns() WHERE table_name = 'alerts'")
+        assert {"pack", "standalone", "updated_run_id"} <= set(columns["column_name"].to_list())
