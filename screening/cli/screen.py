@@ -85,7 +85,7 @@ def screen_store(
     """Open the store and run the rules with a progress display per rule."""
     ruleset = load_rules(rules)
     chosen = read_settings(settings, ruleset)
-    with open_store(db) as store, progress_display(hidden) as bar:
+    with open_store(db, create=False) as store, progress_display(hidden) as bar:
         task = bar.add_task("screening", total=len(ruleset.rules)) if bar else None
 
         def report(rule_id: str, position: int, total: int) -> None:

@@ -100,12 +100,13 @@ class Store:
         path: Path | str = DEFAULT_DB,
         *,
         read_only: bool = False,
+        create: bool = True,
         base_currency: str | None = None,
         memory_limit: str = DEFAULT_MEMORY_LIMIT,
     ) -> Store:
-        """Open (or create) the store at ``path``, bringing its schema up to date."""
+        """Open the store at ``path`` (created unless ``create`` is false) and bring its schema up to date."""
         path = Path(path)
-        if read_only and not path.exists():
+        if (read_only or not create) and not path.exists():
             raise StoreError(f"{path}: no such store; load data into it first (screening load)")
         if not path.parent.is_dir():
             raise StoreError(f"{path}: folder {path.parent} does not exist")
@@ -331,8 +332,13 @@ def _migrate(
             raise StoreError(f"{path}: the store needs an upgrade; open it once without --read-only")
         con.execute("BEGIN TRANSACTION")
         try:
-            for migration in MIGRATIONS[version:]:
-                con.execute(migration)
+            for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+                try:
+                    con.execute(migration)
+                except duckdb.Error as error:
+                    raise StoreError(
+                        f"{path}: cannot bring the store to schema version {number}: {first_line(error)}"
+                    ) from error
             con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)",
                 {"v": str(SCHEMA_VERSION)},

@@ -89,3 +89,16 @@ def test_risk_lists_the_top_accounts(db: str, rule_folder: Path, capsys: pytest.
     run(capsys, "run", "--db", db, "--rules", str(rule_folder), "-q")
     code, out, _ = run(capsys, "risk", "--db", db, "--format", "json")
     assert code == 0 and json.loads(out)[0]["account"] == "ACC-1"
+
+
+def test_run_on_a_store_that_does_not_exist_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "run", "--db", str(tmp_path / "typo.duckdb"))
+    assert code == 2 and "no such store" in err
+    assert not (tmp_path / "typo.duckdb").exists()
+
+
+def test_a_bad_as_of_date_is_one_line(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "run", "--db", db, "--as-of", "2026-13-01")
+    assert (code, err) == (2, "error: --as-of '2026-13-01' is not a date like 2026-03-31\n")
