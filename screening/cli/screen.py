@@ -98,16 +98,23 @@ def screen_store(
 
 def print_run_summary(result: RunResult) -> None:
     """Alerts and time per rule, then per typology."""
-    table = Table("rule", "pack", "typology", "alerts", "seconds", "note", title=f"Run {result.run_id}")
+    if result.new_payments == 0:
+        out.print(f"Run {result.run_id}: no payments since the last run; nothing to screen.")
+        return
+    table = Table(
+        "rule", "pack", "typology", "new", "updated", "seconds", "note", title=f"Run {result.run_id}"
+    )
     for o in result.outcomes:
-        table.add_row(o.rule_id, o.pack, o.typology, str(o.alerts), f"{o.seconds:.2f}", o.skipped or "")
+        table.add_row(o.rule_id, o.pack, o.typology, str(o.alerts), str(o.updated), f"{o.seconds:.2f}",
+                      o.skipped or "")  # fmt: skip
     out.print(table)
     per_typology: dict[str, int] = {}
     for o in result.outcomes:
         per_typology[o.typology] = per_typology.get(o.typology, 0) + o.alerts
+    found = ", ".join(f"{t} {n}" for t, n in sorted(per_typology.items()) if n)
     out.print(
-        f"{result.new_payments:,} new payments screened, {result.alerts:,} new alerts: "
-        + ", ".join(f"{t} {n}" for t, n in sorted(per_typology.items()) if n)
+        f"{result.new_payments:,} new payments screened, {result.alerts:,} new alerts"
+        + (f": {found}" if found else ".")
     )
 
 
