@@ -71,7 +71,26 @@ ALTER TABLE alerts ADD COLUMN updated_run_id BIGINT;
 """
 """An alert is an episode; it records the run that last brought it up to date."""
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+_V4 = """
+CREATE SEQUENCE list_snapshot_ids START 1;
+CREATE TABLE list_snapshots (
+    snapshot_id BIGINT PRIMARY KEY, list_name VARCHAR NOT NULL, format VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL, loaded_at TIMESTAMPTZ NOT NULL, fingerprint VARCHAR NOT NULL,
+    entries BIGINT NOT NULL, names BIGINT NOT NULL, added BIGINT NOT NULL, changed BIGINT NOT NULL,
+    removed BIGINT NOT NULL
+);
+CREATE TABLE list_entries (
+    snapshot_id BIGINT NOT NULL, list_name VARCHAR NOT NULL, entry_id VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL, content_hash VARCHAR NOT NULL, entry JSON NOT NULL
+);
+CREATE TABLE list_names (
+    snapshot_id BIGINT NOT NULL, list_name VARCHAR NOT NULL, entry_id VARCHAR NOT NULL,
+    name VARCHAR NOT NULL, is_alias BOOLEAN NOT NULL, quality VARCHAR, script VARCHAR NOT NULL
+);
+"""
+"""Sanctions and watchlists: dated snapshots of each list, their entries and every name."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 """Migration ``i`` brings a store from schema version ``i`` to ``i + 1``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

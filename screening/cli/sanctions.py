@@ -1,0 +1,56 @@
+"""Commands for sanctions and watchlists: load a list file as a snapshot, show what is loaded."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from screening.cli.common import DbOption, FormatOption, OutputFormat, app, open_store, out
+from screening.sanctions.lists import READERS, load_list, snapshots
+from screening.store import DEFAULT_DB
+
+lists_app = typer.Typer(help="Sanctions and watchlists: load snapshots, show what is loaded.")
+app.add_typer(lists_app, name="lists")
+
+
+@lists_app.callback(invoke_without_command=True)
+def lists_show(
+    ctx: typer.Context, db: DbOption = DEFAULT_DB, output: FormatOption = OutputFormat.table
+) -> None:
+    """Show the loaded list snapshots, newest first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with open_store(db, read_only=True) as store:
+        loaded = snapshots(store)
+    if output is OutputFormat.json:
+        out.print_json(json.dumps([s.as_dict() for s in loaded]))
+        return
+    if not loaded:
+        out.print("No lists loaded; `screening lists load FILE` loads one.")
+        return
+    table = Table("snapshot", "list", "format", "entries", "names", "added", "changed", "removed", "file")
+    for s in loaded:
+        table.add_row(str(s.snapshot_id), s.list_name, s.format, f"{s.entries:,}", f"{s.names:,}",
+                      f"{s.added:,}", f"{s.changed:,}", f"{s.removed:,}", s.source_file)  # fmt: skip
+    out.print(table)
+
+
+@lists_app.command("load")
+def lists_load(
+    path: Annotated[Path, typer.Argument(help="A list file (UN XML) or folder (OFAC sdn/add/alt CSV).")],
+    list_name: Annotated[str | None, typer.Option("--list", help="Name to store it under.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help=f"One of {', '.join(READERS)}.")] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Store a sanctions or watchlist file as a dated snapshot, with what changed since the last one."""
+    with open_store(db) as store:
+        snapshot = load_list(store, path, list_name=list_name, fmt=fmt)
+    out.print(
+        f"{snapshot.list_name}: {snapshot.entries:,} entries, {snapshot.names:,} names "
+        f"({snapshot.added:,} new, {snapshot.changed:,} changed, {snapshot.removed:,} removed "
+        f"since the last snapshot) as snapshot {snapshot.snapshot_id}"
+    )
