@@ -4,8 +4,21 @@ Kept apart from the rest of the engine so that the list store and name matching 
 single, format-free model: every quirk of a publisher stays inside its own reader.
 """
 
+from screening.sanctions.eu import read_eu_xml
+from screening.sanctions.internal import read_internal
 from screening.sanctions.model import EntryName, ListEntry
 from screening.sanctions.ofac import read_ofac_csv
+from screening.sanctions.ofac_xml import read_ofac_xml
+from screening.sanctions.uk import read_ofsi_csv
 from screening.sanctions.un import read_un
 
-__all__ = ["EntryName", "ListEntry", "read_ofac_csv", "read_un"]
+__all__ = [
+    "EntryName",
+    "ListEntry",
+    "read_eu_xml",
+    "read_internal",
+    "read_ofac_csv",
+    "read_ofac_xml",
+    "read_ofsi_csv",
+    "read_un",
+]

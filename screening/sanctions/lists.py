@@ -18,13 +18,25 @@ from pathlib import Path
 import pyarrow as pa
 
 from screening.errors import InputError
+from screening.sanctions.eu import read_eu_xml
+from screening.sanctions.internal import read_internal
 from screening.sanctions.model import ListEntry
 from screening.sanctions.ofac import read_ofac_csv
+from screening.sanctions.ofac_xml import read_ofac_xml
+from screening.sanctions.uk import read_ofsi_csv
 from screening.sanctions.un import read_un
 from screening.store import Store
 
 Reader = Callable[[Path], Iterator[ListEntry]]
-READERS: dict[str, Reader] = {"un": read_un, "ofac-csv": read_ofac_csv}
+READERS: dict[str, Reader] = {
+    "un": read_un,
+    "ofac-csv": read_ofac_csv,
+    "ofac-xml": read_ofac_xml,
+    "eu-xml": read_eu_xml,
+    "ofsi-csv": read_ofsi_csv,
+    "internal": read_internal,
+}
+_XML_ROOTS = {b"<CONSOLIDATED_LIST": "un", b"<sdnList": "ofac-xml", b"<export": "eu-xml"}
 """List formats by name, as ``screening lists load --format`` takes them."""
 
 
@@ -55,11 +67,17 @@ def detect_format(path: Path) -> str:
         raise InputError(
             "a folder of list files must hold OFAC's sdn.csv, add.csv and alt.csv", path=str(path)
         )
-    if path.suffix.lower() == ".xml":
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-        if b"CONSOLIDATED_LIST" in head:
-            return "un"
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    suffix = path.suffix.lower()
+    if suffix == ".xml":
+        for root, fmt in _XML_ROOTS.items():
+            if root in head:
+                return fmt
+    elif suffix == ".csv" and head.lstrip(b"\xef\xbb\xbf").lower().startswith(b"last updated"):
+        return "ofsi-csv"
+    elif suffix in {".csv", ".jsonl", ".ndjson"}:
+        return "internal"
     raise InputError(f"cannot tell the list format; give --format ({', '.join(READERS)})", path=str(path))
 
 

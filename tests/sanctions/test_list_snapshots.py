@@ -56,3 +56,18 @@ def test_lists_commands_load_and_show(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["lists", "--db", db, "--format", "json"]) == 0
     shown = capsys.readouterr().out
     assert '"list_name": "UN"' in shown and '"entries": 3' in shown
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("ofac_sdn_small.xml", "ofac-xml"),
+        ("eu_fsf_small.xml", "eu-xml"),
+        ("ofsi_conlist_small.csv", "ofsi-csv"),
+        ("internal/watchlist.csv", "internal"),
+        ("internal/watchlist.jsonl", "internal"),
+    ],
+)
+def test_every_list_format_is_recognised_and_stored(store: Store, name: str, fmt: str) -> None:
+    snapshot = load_list(store, FIXTURES / name)
+    assert snapshot.format == fmt and snapshot.entries > 0
