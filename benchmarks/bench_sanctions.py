@@ -1,0 +1,123 @@
+"""Throughput of bulk name screening against a sanctions-sized list.
+
+    pytest benchmarks/bench_sanctions.py -s              # 100,000 party names
+    pytest benchmarks/bench_sanctions.py -s -m heavy     # 1,000,000 party names
+
+The list is about 20,000 synthetic entries with about 60,000 names, built from name parts with a fixed
+seed, plus the real UN list when ../shared/data is present. Party names are drawn from the same parts,
+so most share common tokens with list names: the case where blocking has to earn its keep.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+
+import pytest
+from pytest_benchmark.fixture import BenchmarkFixture
+
+from screening.sanctions import EntryName, ListEntry, read_un
+from screening.sanctions.matching import Matcher
+
+REAL_UN = Path(__file__).resolve().parents[2] / "shared" / "data" / "sanctions" / "un"
+
+_FIRST = """
+    mohammed muhammad ahmed ali omar abdul hassan hussein ibrahim yusuf khalid mahmoud mustafa karim said
+    tariq bilal hamza zaid nasser samir walid faisal jamal rashid salim anwar idris ismail yasin adel
+    john james robert michael david william richard thomas charles daniel paul mark george steven edward
+    maria anna elena olga natalia irina svetlana tatiana fatima aisha zainab maryam khadija leila noor
+    ivan sergei dmitri vladimir alexei nikolai andrei pavel yuri boris viktor igor oleg mikhail roman
+    wei jian hui ming li jun hong yan ping lei kim park choi lee jung hyun min soo young chol
+    carlos jose luis juan miguel pedro jorge manuel antonio francisco diego pablo rafael sergio andres
+    """
+_LAST = """
+    khan ahmadi rahman hashemi karimi rezaei hosseini mousavi jafari sadeghi tehrani farahani kazemi
+    al-masri al-tikriti al-baghdadi al-zawahiri al-awlaki al-qahtani al-harbi al-otaibi al-shammari
+    bin-laden haqqani yousafzai qureshi chaudhry malik siddiqui hashmi rizvi naqvi zaidi abbasi
+    ivanov petrov sidorov smirnov kuznetsov popov vasiliev sokolov mikhailov novikov fedorov morozov
+    volkov alekseev lebedev semenov egorov pavlov kozlov stepanov nikolaev orlov andreev makarov zakharov
+    smith johnson williams brown jones miller davis wilson anderson taylor thomas moore jackson martin
+    garcia rodriguez martinez hernandez lopez gonzalez perez sanchez ramirez torres flores rivera gomez
+    wang zhang liu chen yang huang zhao zhou wu xu sun zhu gao lin he guo ma luo liang song zheng
+    kim lee park choi jung kang cho yoon jang lim han shin seo kwon hwang ahn song ryu hong jeon
+    okafor adeyemi mensah diallo traore keita coulibaly toure ndiaye sow ba kamara sesay conteh bangura
+    """
+_WORDS = """
+    global trading shipping maritime petroleum energy mining industrial commercial investment holding
+    general import export logistics finance capital technology engineering construction development
+    golden star crescent eagle pearl falcon orient atlas phoenix delta summit horizon pacific caspian
+    """
+FIRST, LAST, WORDS = _FIRST.split(), _LAST.split(), _WORDS.split()
+FORMS = ("LLC", "Ltd", "Corp", "Co", "SA", "GmbH", "Inc", "FZE", "")
+
+
+def _person(rng: random.Random) -> list[str]:
+    first, middle, last = rng.choice(FIRST), rng.choice(FIRST), rng.choice(LAST)
+    suffix = rng.choice(LAST)
+    return [
+        f"{first} {middle} {last} {suffix}".title(),
+        f"{first} {last} {suffix}".title(),
+        f"{last} {first} {rng.choice(FIRST)}".title(),
+    ]
+
+
+def _company(rng: random.Random) -> list[str]:
+    words = " ".join(rng.sample(WORDS, 3)).title()
+    brand = rng.choice(LAST).title()
+    return [f"{brand} {words} {rng.choice(FORMS)}".strip(), f"{brand} {words}", f"{words} {brand}"]
+
+
+def synthetic_list(entries: int = 20_000, seed: int = 7) -> list[ListEntry]:
+    """About ``entries`` entries with three names each, plus the real UN list where present."""
+    rng = random.Random(seed)
+    out = []
+    for n in range(entries):
+        is_person = rng.random() < 0.75
+        names = _person(rng) if is_person else _company(rng)
+        out.append(
+            ListEntry(
+                list_name="SYNTH",
+                entry_id=f"S{n}",
+                kind="person" if is_person else "organisation",
+                names=tuple(EntryName(full=name, is_alias=i > 0) for i, name in enumerate(names)),
+            )
+        )
+    files = sorted(REAL_UN.glob("*.xml")) if REAL_UN.is_dir() else []
+    for path in files[:1]:
+        out.extend(read_un(path))
+    return out
+
+
+def party_names(count: int, seed: int = 13) -> list[str]:
+    """``count`` distinct party names from the same parts as the list."""
+    rng = random.Random(seed)
+    found: dict[str, None] = {}
+    while len(found) < count:
+        if rng.random() < 0.8:
+            name = f"{rng.choice(FIRST)} {rng.choice(FIRST)} {rng.choice(LAST)}".title()
+        else:
+            name = f"{rng.choice(LAST).title()} {' '.join(rng.sample(WORDS, 2)).title()} {rng.choice(FORMS)}"
+        found[name.strip()] = None
+    return list(found)
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(synthetic_list())
+
+
+SIZES = [pytest.param(100_000, id="100k"), pytest.param(1_000_000, id="1M", marks=pytest.mark.heavy)]
+
+
+@pytest.mark.parametrize("count", SIZES)
+def test_screen_names(benchmark: BenchmarkFixture, matcher: Matcher, count: int) -> None:
+    names = party_names(count)
+    start = time.perf_counter()
+    matches = benchmark.pedantic(matcher.screen, args=(names,), rounds=1, iterations=1)
+    elapsed = time.perf_counter() - start
+    rate = count / elapsed
+    benchmark.extra_info["names_per_second"] = round(rate)
+    benchmark.extra_info["matches"] = len(matches)
+    print(f"\n{count:,} names in {elapsed:.1f} s: {rate:,.0f} names/s, {len(matches):,} matches")
+    assert matches
