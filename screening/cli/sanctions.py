@@ -11,10 +11,13 @@ from rich.table import Table
 
 from screening.cli.common import DbOption, FormatOption, OutputFormat, app, open_store, out
 from screening.sanctions.lists import READERS, load_list, snapshots
+from screening.sanctions.screen import decide, hits, screen_parties
 from screening.store import DEFAULT_DB
 
-lists_app = typer.Typer(help="Sanctions and watchlists: load snapshots, show what is loaded.")
+lists_app = typer.Typer(help="Sanctions and watchlists: load snapshots, show what is loaded, screen parties.")
 app.add_typer(lists_app, name="lists")
+hits_app = typer.Typer(help="Sanctions hits: list them, decide on them.")
+app.add_typer(hits_app, name="hits")
 
 
 @lists_app.callback(invoke_without_command=True)
@@ -54,3 +57,49 @@ def lists_load(
         f"({snapshot.added:,} new, {snapshot.changed:,} changed, {snapshot.removed:,} removed "
         f"since the last snapshot) as snapshot {snapshot.snapshot_id}"
     )
+
+
+@lists_app.command("screen")
+def lists_screen(db: DbOption = DEFAULT_DB) -> None:
+    """Screen every payer and payee against the latest snapshot of each list (rule TF-01)."""
+    with open_store(db, create=False) as store:
+        run = screen_parties(store)
+    out.print(
+        f"{run.parties:,} party names against {run.entries:,} list entries: {run.hits:,} hits, "
+        f"{run.new_hits:,} new (raised as TF-01 alerts), {run.suppressed:,} decided false positive before"
+    )
+
+
+@hits_app.callback(invoke_without_command=True)
+def hits_show(
+    ctx: typer.Context,
+    db: DbOption = DEFAULT_DB,
+    status: Annotated[str | None, typer.Option(help="open, false_positive or confirmed.")] = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """List sanctions hits, best score first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with open_store(db, read_only=True) as store:
+        frame = hits(store, status=status)
+    if output is OutputFormat.json:
+        out.print_json(json.dumps(frame.to_dicts(), default=str))
+        return
+    table = Table("hit", "status", "level", "score", "account", "party name", "list", "entry", "listed name")
+    for row in frame.iter_rows(named=True):
+        table.add_row(row["hit_id"], row["status"], row["level"], f"{row['score']:.2f}", row["account"],
+                      row["party_name"], row["list_name"], row["entry_id"], row["matched_name"])  # fmt: skip
+    out.print(table)
+
+
+@hits_app.command("decide")
+def hits_decide(
+    hit_id: Annotated[str, typer.Argument(help="The hit, as `screening hits` shows it.")],
+    decision: Annotated[str, typer.Option(help="false_positive or confirmed.")],
+    note: Annotated[str | None, typer.Option(help="Why, for the file.")] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Record an analyst's decision; a false positive is not raised again unless either side changes."""
+    with open_store(db, create=False) as store:
+        decide(store, hit_id, decision, note)
+    out.print(f"hit {hit_id}: {decision}")

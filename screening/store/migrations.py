@@ -90,7 +90,22 @@ CREATE TABLE list_names (
 """
 """Sanctions and watchlists: dated snapshots of each list, their entries and every name."""
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+_V5 = """
+CREATE TABLE sanction_hits (
+    hit_id VARCHAR PRIMARY KEY, account VARCHAR NOT NULL, party_name VARCHAR NOT NULL,
+    list_name VARCHAR NOT NULL, entry_id VARCHAR NOT NULL, entry_hash VARCHAR NOT NULL,
+    snapshot_id BIGINT NOT NULL, matched_name VARCHAR NOT NULL, score DOUBLE NOT NULL,
+    level VARCHAR NOT NULL, components JSON NOT NULL, status VARCHAR NOT NULL, found_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE hit_decisions (
+    account VARCHAR NOT NULL, party_name VARCHAR NOT NULL, list_name VARCHAR NOT NULL,
+    entry_id VARCHAR NOT NULL, entry_hash VARCHAR NOT NULL, decision VARCHAR NOT NULL,
+    note VARCHAR, decided_at TIMESTAMPTZ NOT NULL
+);
+"""
+"""Sanctions hits of parties against list entries, and the analysts' decisions on them."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 """Migration ``i`` brings a store from schema version ``i`` to ``i + 1``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,73 @@
+"""TF-01: parties of the store screened against the loaded lists, hits remembered, alerts raised."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from screening import InputError, Store
+from screening.detection import alerts, entity_risk
+from screening.sanctions.lists import load_list
+from screening.sanctions.screen import decide, hits, screen_parties
+from tests.conftest import csv_text
+
+UN = Path(__file__).parent / "fixtures" / "un_small.xml"
+PAYMENTS = (
+    "P1,2026-03-01T10:00:00Z,4800,USD,ACC-9,Abdul Rahman Al Testi,TR,ACC-2,SY,wire,support",
+    "P2,2026-03-02T10:00:00Z,120,USD,ACC-7,Maria Lopez,ES,ACC-8,ES,card,groceries",
+)
+
+
+@pytest.fixture
+def listed(store: Store, write) -> Store:  # type: ignore[no-untyped-def]
+    store.load(write("p.csv", csv_text(*PAYMENTS)))
+    load_list(store, UN)
+    return store
+
+
+def test_a_listed_payer_becomes_a_tf01_alert_with_its_payments(listed: Store) -> None:
+    run = screen_parties(listed)
+    assert run.new_hits == 1
+    [hit] = hits(listed).to_dicts()
+    assert (hit["account"], hit["list_name"], hit["entry_id"]) == ("ACC-9", "UN", "QDi.901")
+    [alert] = alerts(listed, rule="TF-01").to_dicts()
+    assert alert["subject"] == "ACC-9" and "matches UN entry QDi.901" in alert["explanation"]
+    assert entity_risk(listed)["account"].to_list() == ["ACC-9"]
+
+
+def test_screening_again_raises_nothing_new(listed: Store) -> None:
+    screen_parties(listed)
+    assert screen_parties(listed).new_hits == 0
+    assert len(alerts(listed, rule="TF-01")) == 1
+
+
+def test_a_false_positive_is_not_raised_again(listed: Store) -> None:
+    screen_parties(listed)
+    [hit_id] = hits(listed)["hit_id"].to_list()
+    decide(listed, hit_id, "false_positive", note="different person, checked passport")
+    again = screen_parties(listed)
+    assert (again.new_hits, again.suppressed) == (0, 1)
+    assert hits(listed, status="false_positive")["hit_id"].to_list() == [hit_id]
+
+
+def test_screening_without_a_list_says_what_to_do(store: Store) -> None:
+    with pytest.raises(InputError, match="no sanctions list is loaded"):
+        screen_parties(store)
+
+
+def test_hits_commands_screen_list_and_decide(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from screening.cli import main
+
+    payments = tmp_path / "p.csv"
+    payments.write_text(csv_text(*PAYMENTS))
+    db = str(tmp_path / "s.duckdb")
+    assert main(["load", str(payments), "--db", db, "-q"]) == 0
+    assert main(["lists", "load", str(UN), "--db", db]) == 0
+    assert main(["lists", "screen", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["hits", "--db", db, "--format", "json"]) == 0
+    hit_id = json.loads(capsys.readouterr().out)[0]["hit_id"]
+    assert main(["hits", "decide", hit_id, "--decision", "false_positive", "--db", db]) == 0
+    assert main(["hits", "decide", hit_id, "--decision", "maybe", "--db", db]) == 2
