@@ -299,6 +299,7 @@ class Matcher:
         max_key_share: float = 0.001,
         min_key_names: int = 20,
         prefilter: float = 70.0,
+        weights: TokenWeights | None = None,
     ) -> None:
         self.review, self.hold, self.prefilter = review, hold, prefilter
         self._entries: list[ListEntry] = []
@@ -307,7 +308,8 @@ class Matcher:
             self._entries.append(entry)
             for name in entry.names:
                 self._names.append((len(self._entries) - 1, name, _Prepared.of(name.full)))
-        self.weights = TokenWeights(p.tokens for _, _, p in self._names)
+        # A matcher over part of a list (its changed entries) must weigh tokens by the whole list.
+        self.weights = weights or TokenWeights(p.tokens for _, _, p in self._names)
         self._sounds = [p.sounds for _, _, p in self._names]
         index: dict[str, list[int]] = {}
         for name_id, (_, _, prepared) in enumerate(self._names):

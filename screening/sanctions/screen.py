@@ -40,7 +40,12 @@ class SanctionsRun:
 
 
 def screen_parties(store: Store) -> SanctionsRun:
-    """Screen every named party in the payments against the latest snapshot of each list."""
+    """Screen the named parties in the payments against the latest snapshot of each list.
+
+    Parties never screened are checked against every entry; parties screened
+    before only against the entries new or changed since the snapshots they
+    were screened against.
+    """
     con = store.connection
     latest = con.execute(
         "SELECT e.snapshot_id, e.list_name, e.entry_id, e.content_hash, e.entry FROM list_entries e "
@@ -50,21 +55,28 @@ def screen_parties(store: Store) -> SanctionsRun:
     if not latest:
         raise InputError("no sanctions list is loaded; `screening lists load FILE` loads one")
     entries = {(row[1], row[2]): (row[0], row[3], _entry(json.loads(row[4]))) for row in latest}
+    changed = _changed_entries(con, entries)
     parties = con.execute(
-        "SELECT DISTINCT account, name FROM ("
-        "SELECT payer_account AS account, payer_name AS name FROM payments WHERE payer_account IS NOT NULL "
+        "SELECT DISTINCT account, name, (account, name) IN (SELECT (account, name) FROM screened_parties) "
+        "FROM (SELECT payer_account AS account, payer_name AS name FROM payments "
+        "WHERE payer_account IS NOT NULL "
         "UNION ALL SELECT payee_account, payee_name FROM payments WHERE payee_account IS NOT NULL) "
         "WHERE name IS NOT NULL"
     ).fetchall()
-    accounts_by_name: dict[str, list[str]] = {}
-    for account, name in parties:
-        accounts_by_name.setdefault(name, []).append(account)
-    matcher = Matcher([entry for _, _, entry in entries.values()])
+    fresh: dict[str, list[str]] = {}
+    known: dict[str, list[str]] = {}
+    for account, name, screened in parties:
+        (known if screened else fresh).setdefault(name, []).append(account)
+    everything = Matcher([entry for _, _, entry in entries.values()])
+    matches = [(m, fresh[m.party_name]) for m in everything.screen(list(fresh))]
+    if known and changed:
+        subset = Matcher([entries[key][2] for key in changed], weights=everything.weights)
+        matches += [(m, known[m.party_name]) for m in subset.screen(list(known))]
     now = datetime.now(UTC)
     rows = []
-    for match in matcher.screen(list(accounts_by_name)):
+    for match, accounts in matches:
         snapshot_id, entry_hash, _ = entries[(match.list_name, match.entry_id)]
-        for account in accounts_by_name[match.party_name]:
+        for account in accounts:
             rows.append({
                 "hit_id": _hit_id(account, match.party_name, match.list_name, match.entry_id, entry_hash),
                 "account": account, "party_name": match.party_name, "list_name": match.list_name,
@@ -73,7 +85,28 @@ def screen_parties(store: Store) -> SanctionsRun:
                 "components": json.dumps({**match.components, **match.adjustments, "name": match.name_score}),
                 "status": "open", "found_at": now,
             })  # fmt: skip
-    return _store_hits(store, rows, len(accounts_by_name), len(entries))
+    snapshots = {list_name: snapshot for (list_name, _), (snapshot, _, _) in entries.items()}
+    screened = [{"account": a, "name": n} for n, accounts in fresh.items() for a in accounts]
+    return _store_hits(store, rows, len(fresh) + len(known), len(entries), screened, snapshots)
+
+
+def _changed_entries(
+    con: Any, entries: dict[tuple[str, str], tuple[int, str, ListEntry]]
+) -> list[tuple[str, str]]:
+    """Entries new or changed since the snapshots of the last screening (all, if none)."""
+    last = con.execute(
+        "SELECT snapshots FROM sanctions_screenings ORDER BY screened_at DESC LIMIT 1"
+    ).fetchall()
+    screened: dict[str, int] = json.loads(last[0][0]) if last else {}
+    before = {
+        (row[0], row[1]): row[2]
+        for row in con.execute(
+            "SELECT list_name, entry_id, content_hash FROM list_entries WHERE snapshot_id IN "
+            "(SELECT unnest($ids))",
+            {"ids": list(screened.values()) or [-1]},
+        ).fetchall()
+    }
+    return [key for key, (_, content_hash, _) in entries.items() if before.get(key) != content_hash]
 
 
 def decide(store: Store, hit_id: str, decision: str, note: str | None = None) -> None:
@@ -106,12 +139,25 @@ def hits(store: Store, *, status: str | None = None) -> pl.DataFrame:
     return frame
 
 
-def _store_hits(store: Store, rows: list[dict[str, Any]], parties: int, entries: int) -> SanctionsRun:
+def _store_hits(
+    store: Store,
+    rows: list[dict[str, Any]],
+    parties: int,
+    entries: int,
+    screened: list[dict[str, str]],
+    snapshots: dict[str, int],
+) -> SanctionsRun:
     con = store.connection
-    if not rows:
-        return SanctionsRun(parties, entries, 0, 0, 0)
     con.execute("BEGIN TRANSACTION")
     try:
+        con.execute("INSERT INTO sanctions_screenings VALUES (now(), $s)", {"s": json.dumps(snapshots)})
+        if screened:
+            con.register("__screened", pa.Table.from_pylist(screened))
+            con.execute("INSERT INTO screened_parties SELECT account, name FROM __screened")
+            con.unregister("__screened")
+        if not rows:
+            con.execute("COMMIT")
+            return SanctionsRun(parties, entries, 0, 0, 0)
         con.register("__hits", pa.Table.from_pylist(rows))
         decided = (
             "EXISTS (SELECT 1 FROM hit_decisions d WHERE d.decision = 'false_positive' "
@@ -127,12 +173,11 @@ def _store_hits(store: Store, rows: list[dict[str, Any]], parties: int, entries:
             "AND hit_id NOT IN (SELECT hit_id FROM sanction_hits)"
         )
         _raise_alerts(con)
+        con.unregister("__hits")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    finally:
-        con.unregister("__hits")
     return SanctionsRun(parties, entries, len(rows), int(counts[1]), int(counts[0]))
 
 

@@ -105,7 +105,13 @@ CREATE TABLE hit_decisions (
 """
 """Sanctions hits of parties against list entries, and the analysts' decisions on them."""
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+_V6 = """
+CREATE TABLE sanctions_screenings (screened_at TIMESTAMPTZ NOT NULL, snapshots JSON NOT NULL);
+CREATE TABLE screened_parties (account VARCHAR NOT NULL, name VARCHAR NOT NULL);
+"""
+"""Which list snapshots and which parties have been screened, so the next screening does only what changed."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 """Migration ``i`` brings a store from schema version ``i`` to ``i + 1``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

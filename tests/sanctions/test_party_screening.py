@@ -47,9 +47,31 @@ def test_a_false_positive_is_not_raised_again(listed: Store) -> None:
     screen_parties(listed)
     [hit_id] = hits(listed)["hit_id"].to_list()
     decide(listed, hit_id, "false_positive", note="different person, checked passport")
-    again = screen_parties(listed)
-    assert (again.new_hits, again.suppressed) == (0, 1)
+    assert screen_parties(listed).new_hits == 0
     assert hits(listed, status="false_positive")["hit_id"].to_list() == [hit_id]
+
+
+def test_a_changed_entry_is_screened_again_even_after_a_false_positive(listed: Store, tmp_path: Path) -> None:
+    screen_parties(listed)
+    [hit_id] = hits(listed)["hit_id"].to_list()
+    decide(listed, hit_id, "false_positive")
+    changed = tmp_path / "un_changed.xml"
+    changed.write_text(UN.read_text(encoding="utf-8").replace("<REFERENCE_NUMBER>QDi.901</REFERENCE_NUMBER>",
+                                                              "<REFERENCE_NUMBER>QDi.901</REFERENCE_NUMBER>"
+                                                              "<NATIONALITY><VALUE>Syrian Arab Republic</VALUE>"
+                                                              "</NATIONALITY>", 1))  # fmt: skip
+    load_list(listed, changed)
+    again = screen_parties(listed)
+    assert (again.entries, again.new_hits) == (3, 1)
+    assert hits(listed, status="open")["account"].to_list() == ["ACC-9"]
+
+
+def test_a_new_party_is_screened_against_every_entry(listed: Store, write) -> None:  # type: ignore[no-untyped-def]
+    screen_parties(listed)
+    listed.load(
+        write("more.csv", csv_text("P3,2026-03-05T10:00:00Z,900,USD,ACC-5,Jane Example,GB,ACC-6,GB,wire,"))
+    )
+    assert screen_parties(listed).new_hits == 1
 
 
 def test_screening_without_a_list_says_what_to_do(store: Store) -> None:
