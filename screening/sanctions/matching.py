@@ -39,6 +39,8 @@ INITIAL_SIMILARITY = 0.9
 # cost this much, so that "Safari" and "Safavi", one letter apart, are not taken for one name.
 PHONETIC_SIMILARITY = 0.9
 PHONETIC_MISMATCH = 0.1
+# Spelling similarity below which agreeing sound keys are taken as coincidence.
+PHONETIC_SPELLING_FLOOR = 0.7
 # An extra name on the longer side, when the shorter side is fully matched by at least two tokens,
 # is a missing middle name rather than a contradiction, so it costs a fraction of its weight. One
 # token alone ("Smith") identifies no one, so it gets no such leniency.
@@ -138,8 +140,9 @@ def _token_similarity(a: str, b: str, key_a: str, key_b: str) -> tuple[float, bo
         return INITIAL_SIMILARITY, False
     if len(a) == 1 or len(b) == 1:
         return 0.0, False
-    sounds = key_a == key_b
     sim = JaroWinkler.normalized_similarity(a, b)
+    # Sound keys confirm a near spelling (Qadhafi, Gaddafi); they must not bridge distant ones (Amit, Ahmad).
+    sounds = key_a == key_b and sim >= PHONETIC_SPELLING_FLOOR
     sim = max(sim, PHONETIC_SIMILARITY) if sounds else sim - PHONETIC_MISMATCH
     return (sim if sim >= TOKEN_FLOOR else 0.0), sounds
 

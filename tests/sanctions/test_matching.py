@@ -75,6 +75,11 @@ def test_different_first_name_with_the_same_surname_is_clear() -> None:
     assert score("Smith", _entry("1", "John Smith")) is None
 
 
+def test_sound_keys_do_not_bridge_distant_spellings() -> None:
+    # Amit and Ahmad share a metaphone key but are different names.
+    assert score("Amit Singh", _entry("1", "Ahmad Hasan")) is None
+
+
 def test_common_company_words_do_not_dominate() -> None:
     companies = [f"{word} Trading Corp" for word in ("Acme", "Orient", "Delta", "Sunrise", "Atlas", "Nile")]
     entries = [_entry(str(i), name) for i, name in enumerate(companies)]
