@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -341,18 +341,19 @@ class Matcher:
             rare.append(ids[counts >= 2])
         return np.unique(np.concatenate(rare)) if rare else np.empty(0, dtype=np.int32)
 
-    def screen(self, names: Sequence[str]) -> list[Match]:
+    def screen(self, names: Sequence[str], countries: Mapping[str, str] | None = None) -> list[Match]:
         """Every (party name, entry) pair at or above the review threshold, best alias per entry.
 
         Input names are deduplicated first (payments repeat the same counterparties); results come
-        in the order each distinct name first appears, best score first within a name.
+        in the order each distinct name first appears, best score first within a name. ``countries``
+        gives a name's country, where known, as evidence for or against each entry.
         """
         results: list[Match] = []
         for party_name in dict.fromkeys(names):
-            results.extend(self._screen_one(party_name))
+            results.extend(self._screen_one(party_name, (countries or {}).get(party_name)))
         return results
 
-    def _screen_one(self, party_name: str) -> list[Match]:
+    def _screen_one(self, party_name: str, country: str | None = None) -> list[Match]:
         party = _Prepared.of(party_name)
         ids = self._candidate_ids(party).tolist()
         if not ids:
@@ -369,7 +370,7 @@ class Matcher:
             entry_no, name, prepared = self._names[ids[position]]
             name_score, components = _name_score(party, prepared, self.weights)
             entry = self._entries[entry_no]
-            match = _finish(party, entry, name, name_score, components, None, None, self.review, self.hold)
+            match = _finish(party, entry, name, name_score, components, country, None, self.review, self.hold)
             if match.score >= self.review and (entry_no not in best or match.score > best[entry_no].score):
                 best[entry_no] = match
         return sorted(best.values(), key=lambda m: -m.score)

@@ -57,21 +57,24 @@ def screen_parties(store: Store) -> SanctionsRun:
     entries = {(row[1], row[2]): (row[0], row[3], _entry(json.loads(row[4]))) for row in latest}
     changed = _changed_entries(con, entries)
     parties = con.execute(
-        "SELECT DISTINCT account, name, (account, name) IN (SELECT (account, name) FROM screened_parties) "
-        "FROM (SELECT payer_account AS account, payer_name AS name FROM payments "
-        "WHERE payer_account IS NOT NULL "
-        "UNION ALL SELECT payee_account, payee_name FROM payments WHERE payee_account IS NOT NULL) "
-        "WHERE name IS NOT NULL"
+        "SELECT account, name, (account, name) IN (SELECT (account, name) FROM screened_parties), "
+        "mode(country) FROM (SELECT payer_account AS account, payer_name AS name, payer_country AS country "
+        "FROM payments WHERE payer_account IS NOT NULL UNION ALL "
+        "SELECT payee_account, payee_name, payee_country FROM payments WHERE payee_account IS NOT NULL) "
+        "WHERE name IS NOT NULL GROUP BY account, name"
     ).fetchall()
     fresh: dict[str, list[str]] = {}
     known: dict[str, list[str]] = {}
-    for account, name, screened in parties:
+    countries: dict[str, str] = {}
+    for account, name, screened, country in parties:
         (known if screened else fresh).setdefault(name, []).append(account)
+        if country:
+            countries.setdefault(name, country)
     everything = Matcher([entry for _, _, entry in entries.values()])
-    matches = [(m, fresh[m.party_name]) for m in everything.screen(list(fresh))]
+    matches = [(m, fresh[m.party_name]) for m in everything.screen(list(fresh), countries)]
     if known and changed:
         subset = Matcher([entries[key][2] for key in changed], weights=everything.weights)
-        matches += [(m, known[m.party_name]) for m in subset.screen(list(known))]
+        matches += [(m, known[m.party_name]) for m in subset.screen(list(known), countries)]
     now = datetime.now(UTC)
     rows = []
     for match, accounts in matches:

@@ -157,3 +157,10 @@ def test_matcher_agrees_with_score_on_the_real_un_list() -> None:
     matcher = Matcher(read_un(files[0]))
     found = {(m.party_name, m.entry_id) for m in matcher.screen(["Mustafa Kamel Mustafa", "Moammar Kadhafi"])}
     assert ("Mustafa Kamel Mustafa", "QDi.067") in found
+
+
+def test_batch_screening_weighs_the_party_country_as_evidence() -> None:
+    matcher = Matcher([_entry("1", "Omar Sahal", nat=("SO",))])
+    [same] = matcher.screen(["Omar Sahal"], {"Omar Sahal": "SO"})
+    [other] = matcher.screen(["Omar Sahal"], {"Omar Sahal": "SE"})
+    assert same.adjustments["country"] > 0 > other.adjustments["country"]
