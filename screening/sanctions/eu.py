@@ -14,14 +14,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
-from xml.etree.ElementTree import Element, ParseError
-
-from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
-from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]
+from xml.etree.ElementTree import Element
 
 from screening.errors import InputError
 from screening.sanctions.model import EntryKind, EntryName, ListEntry, Quality, Script, country_code
+from screening.sanctions.xmlstream import records
 
 LIST_NAME = "EU-FSF"
 ROOT_TAG = "export"
@@ -39,41 +36,9 @@ def read_eu_xml(path: Path) -> Iterator[ListEntry]:
     Raises `InputError` naming the file, and the entity or line where known, when the file is not
     well-formed XML, is not an FSF export, has an entity without reference or name, or declares entities.
     """
-    try:
-        with path.open("rb") as stream:
-            yield from _records(path, stream)
-    except OSError as exc:
-        raise InputError(f"cannot read the EU list: {exc.strerror or exc}", path=str(path)) from exc
-
-
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
-
-
-def _records(path: Path, stream: BinaryIO) -> Iterator[ListEntry]:
-    parents: list[Element] = []
-    try:
-        for event, elem in iterparse(stream, events=("start", "end")):
-            if event == "start":
-                if not parents and _local(elem.tag) != ROOT_TAG:
-                    raise InputError(
-                        f"not an EU sanctions export: root element is <{_local(elem.tag)}>, "
-                        f"expected <{ROOT_TAG}>",
-                        path=str(path),
-                    )
-                parents.append(elem)
-                continue
-            parents.pop()
-            elem.tag = _local(elem.tag)
-            if elem.tag == RECORD_TAG and parents:
-                yield _entry(path, elem)
-                parents[-1].remove(elem)
-    except ParseError as exc:
-        raise InputError(f"not well-formed XML: {exc}", path=str(path), row=exc.position[0]) from exc
-    except DefusedXmlException as exc:
-        raise InputError(
-            f"refused: the file declares entities or external references ({exc})", path=str(path)
-        ) from exc
+    for record in records(path, root=ROOT_TAG, record_tags=frozenset({RECORD_TAG}), name="the EU list",
+                          kind="an EU sanctions export"):  # fmt: skip
+        yield _entry(path, record)
 
 
 def _attr(elem: Element, name: str) -> str:

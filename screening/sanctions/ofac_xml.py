@@ -13,14 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
-from xml.etree.ElementTree import Element, ParseError
-
-from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
-from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]
+from xml.etree.ElementTree import Element
 
 from screening.errors import InputError
 from screening.sanctions.model import EntryKind, EntryName, ListEntry, Quality, country_code
+from screening.sanctions.xmlstream import records
+from screening.sanctions.xmlstream import text as _text
 
 # The same name as the CSV reader: both are the one SDN list, and the uid is the CSV's ent_num.
 LIST_NAME = "OFAC-SDN"
@@ -43,48 +41,9 @@ def read_ofac_xml(path: Path) -> Iterator[ListEntry]:
     Raises `InputError` naming the file, and the entry or line where known, when the file is not
     well-formed XML, is not an SDN list, has an entry without uid or name, or declares entities.
     """
-    try:
-        with path.open("rb") as stream:
-            yield from _records(path, stream)
-    except OSError as exc:
-        raise InputError(f"cannot read the OFAC SDN XML: {exc.strerror or exc}", path=str(path)) from exc
-
-
-def _local(tag: str) -> str:
-    """``{namespace}name`` -> ``name``."""
-    return tag.rpartition("}")[2]
-
-
-def _records(path: Path, stream: BinaryIO) -> Iterator[ListEntry]:
-    parents: list[Element] = []
-    try:
-        for event, elem in iterparse(stream, events=("start", "end")):
-            if event == "start":
-                if not parents and _local(elem.tag) != ROOT_TAG:
-                    raise InputError(
-                        f"not an OFAC SDN list: root element is <{_local(elem.tag)}>, expected <{ROOT_TAG}>",
-                        path=str(path),
-                    )
-                parents.append(elem)
-                continue
-            parents.pop()
-            # Tags are renamed to their local names on the way out, so finds below need no namespace.
-            elem.tag = _local(elem.tag)
-            if elem.tag == RECORD_TAG and parents:
-                yield _entry(path, elem)
-                parents[-1].remove(elem)
-    except ParseError as exc:
-        raise InputError(f"not well-formed XML: {exc}", path=str(path), row=exc.position[0]) from exc
-    except DefusedXmlException as exc:
-        raise InputError(
-            f"refused: the file declares entities or external references ({exc})", path=str(path)
-        ) from exc
-
-
-def _text(elem: Element | None) -> str:
-    if elem is None or elem.text is None:
-        return ""
-    return " ".join(elem.text.split())
+    for record in records(path, root=ROOT_TAG, record_tags=frozenset({RECORD_TAG}),
+                          name="the OFAC SDN XML", kind="an OFAC SDN list"):  # fmt: skip
+        yield _entry(path, record)
 
 
 def _name(elem: Element, *, is_alias: bool, quality: Quality | None = None) -> EntryName | None:

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
-from xml.etree.ElementTree import Element, ParseError
-
-from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
-from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]
+from xml.etree.ElementTree import Element
 
 from screening.errors import InputError
 from screening.sanctions.model import EntryKind, EntryName, ListEntry, Quality, country_code
+from screening.sanctions.xmlstream import records
+from screening.sanctions.xmlstream import text as _text
 
 LIST_NAME = "UN"
 ROOT_TAG = "CONSOLIDATED_LIST"
@@ -32,42 +30,9 @@ def read_un(path: Path) -> Iterator[ListEntry]:
     Raises `InputError` naming the file, and the record or line where known, when the file is not
     well-formed XML, is not the consolidated list, or declares entities.
     """
-    try:
-        with path.open("rb") as stream:
-            yield from _records(path, stream)
-    except OSError as exc:
-        raise InputError(f"cannot read the UN list: {exc.strerror or exc}", path=str(path)) from exc
-
-
-def _records(path: Path, stream: BinaryIO) -> Iterator[ListEntry]:
-    parents: list[Element] = []
-    try:
-        for event, elem in iterparse(stream, events=("start", "end")):
-            if event == "start":
-                if not parents and elem.tag != ROOT_TAG:
-                    raise InputError(
-                        f"not a UN consolidated list: root element is <{elem.tag}>, expected <{ROOT_TAG}>",
-                        path=str(path),
-                    )
-                parents.append(elem)
-                continue
-            parents.pop()
-            if elem.tag in RECORD_TAGS and parents:
-                yield _entry(path, elem)
-                # Drop the record once read: the list is long and nothing refers back to it.
-                parents[-1].remove(elem)
-    except ParseError as exc:
-        raise InputError(f"not well-formed XML: {exc}", path=str(path), row=exc.position[0]) from exc
-    except DefusedXmlException as exc:
-        raise InputError(
-            f"refused: the file declares entities or external references ({exc})", path=str(path)
-        ) from exc
-
-
-def _text(elem: Element | None) -> str:
-    if elem is None or elem.text is None:
-        return ""
-    return " ".join(elem.text.split())
+    for record in records(path, root=ROOT_TAG, record_tags=frozenset(RECORD_TAGS), name="the UN list",
+                          kind="a UN consolidated list"):  # fmt: skip
+        yield _entry(path, record)
 
 
 def _entry(path: Path, record: Element) -> ListEntry:
