@@ -101,7 +101,7 @@ def run_rules(
         "as_of": until.isoformat(),
         "scan_from": scan_from.isoformat(),
         "batches": [last_batch + 1, max_batch],
-        "previous_as_of": None if last_as_of.year == datetime.max.year else last_as_of.isoformat(),
+        "previous_as_of": last_as_of.isoformat() if last_as_of else None,
         "max_batch": max_batch,
         "rules_fingerprint": ruleset.fingerprint,
         "reference_fingerprint": ruleset.reference.fingerprint,
@@ -303,14 +303,14 @@ _UNSCREENED = "(batch_id > $b OR ts > $last) AND ts <= $until"
 """Payments no completed run has screened: loaded since, or dated after what it screened up to."""
 
 
-def _last_screened(con: duckdb.DuckDBPyConnection) -> tuple[int, datetime]:
+def _last_screened(con: duckdb.DuckDBPyConnection) -> tuple[int, datetime | None]:
     """The newest batch and the end of the period the last completed run screened."""
     rows = con.execute(
         "SELECT json_extract(manifest, '$.max_batch')::BIGINT, as_of FROM runs WHERE status = 'completed' "
         "ORDER BY run_id DESC LIMIT 1"
     ).fetchall()
     if not rows:
-        return 0, datetime.max.replace(tzinfo=UTC)
+        return 0, None  # no run yet: every loaded payment is new
     return int(rows[0][0]), rows[0][1]
 
 
