@@ -111,7 +111,16 @@ CREATE TABLE screened_parties (account VARCHAR NOT NULL, name VARCHAR NOT NULL);
 """
 """Which list snapshots and which parties have been screened, so the next screening does only what changed."""
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+_V7 = """
+CREATE TABLE alert_members (
+    alert_id VARCHAR NOT NULL, account VARCHAR NOT NULL, role VARCHAR NOT NULL,
+    victim BOOLEAN NOT NULL DEFAULT false, figures JSON
+);
+CREATE TABLE communities (run_id BIGINT NOT NULL, community_id VARCHAR NOT NULL, account VARCHAR NOT NULL);
+"""
+"""Network findings name their members and each member's role; communities are kept per run for lookup."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 """Migration ``i`` brings a store from schema version ``i`` to ``i + 1``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

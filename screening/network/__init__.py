@@ -1,0 +1,1 @@
+"""Payment networks: graphs built from the store, network patterns, tracing and exports."""
