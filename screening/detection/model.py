@@ -119,7 +119,7 @@ def read_rule(path: Path, pack: str) -> Rule:
     unknown = sorted(set(document) - _KEYS)
     if unknown:
         raise RuleError(f"unknown field {unknown[0]!r}", path=where)
-    text = _text_reader(document, where)
+    text = text_reader(document, where)
     rule_id = text("id")
     if not _ID.match(rule_id):
         raise RuleError(f"field id: {rule_id!r} is not like OB-01", path=where)
@@ -131,7 +131,7 @@ def read_rule(path: Path, pack: str) -> Rule:
     severity = text("severity")
     if severity not in SEVERITIES:
         raise RuleError(f"field severity: {severity!r} is not one of {', '.join(SEVERITIES)}", path=where)
-    parameters = _parameters(document.get("parameters") or {}, where)
+    parameters = read_parameters(document.get("parameters") or {}, where)
     detection = text("detection")
     _check_placeholders(detection, parameters, where)
     requires = tuple(document.get("requires") or ())
@@ -150,18 +150,18 @@ def read_rule(path: Path, pack: str) -> Rule:
         severity=severity,
         description=text("description"),
         references=tuple(references),
-        lookback=_duration(text("lookback"), where),
+        lookback=read_duration(text("lookback"), where),
         requires=requires,
         parameters=parameters,
         detection=detection,
         explanation=text("explanation"),
-        cases=_cases(document.get("cases"), where),
+        cases=read_cases(document.get("cases"), where),
         path=path,
         scores_only=bool(document.get("scores_only", False)),
     )
 
 
-def _text_reader(document: dict[str, Any], where: str) -> Any:
+def text_reader(document: dict[str, Any], where: str) -> Any:
     def text(key: str) -> str:
         value = document.get(key)
         if not isinstance(value, str) or not value.strip():
@@ -171,7 +171,7 @@ def _text_reader(document: dict[str, Any], where: str) -> Any:
     return text
 
 
-def _parameters(document: Any, where: str) -> dict[str, Parameter]:
+def read_parameters(document: Any, where: str) -> dict[str, Parameter]:
     if not isinstance(document, dict):
         raise RuleError("field parameters: must be a mapping of name to definition", path=where)
     parameters: dict[str, Parameter] = {}
@@ -210,7 +210,7 @@ def _check_placeholders(sql: str, parameters: dict[str, Parameter], where: str) 
         raise RuleError(f"field parameters.{name}: declared but not used in detection", path=where)
 
 
-def _duration(text: str, where: str) -> timedelta:
+def read_duration(text: str, where: str) -> timedelta:
     match = _DURATION.match(text)
     if not match:
         raise RuleError(f"field lookback: {text!r} is not like '30 days' or '48 hours'", path=where)
@@ -218,7 +218,7 @@ def _duration(text: str, where: str) -> timedelta:
     return timedelta(days=amount) if unit.startswith("day") else timedelta(hours=amount)
 
 
-def _cases(document: Any, where: str) -> tuple[Case, ...]:
+def read_cases(document: Any, where: str) -> tuple[Case, ...]:
     if not isinstance(document, list) or not document:
         raise RuleError("field cases: a rule needs its own positive and negative cases", path=where)
     cases = []

@@ -1,0 +1,15 @@
+"""The engine's network detectors, by the name a pattern file gives in ``detector:``.
+
+Each detector takes a :class:`~screening.network.context.Context` (a DuckDB
+connection holding the shared tables of the screened period) and the
+pattern's checked parameters, and returns :class:`~screening.network.model.Finding`
+objects. Detectors aggregate and filter in DuckDB first; networkx only sees the
+reduced graph.
+"""
+
+from __future__ import annotations
+
+from screening.network.context import Detector
+
+DETECTORS: dict[str, Detector] = {}
+"""Detector name -> function; a pattern file naming an unknown detector is refused."""
