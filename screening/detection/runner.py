@@ -86,10 +86,10 @@ def run_rules(
         raise RuleError(f"no pack {unknown[0]!r}; the packs are {', '.join(ruleset.packs)}")
     rules = [r for r in ruleset.rules if settings.enabled(r) and (not packs or r.pack in packs)]
     rules.sort(key=lambda r: _RUN_ALERTS in r.detection)  # rules reading other rules' findings go last
-    last_batch, last_as_of = _last_screened(con)
-    until = _as_of(con, as_of)
+    last_batch, last_as_of = last_screened(con)
+    until = period_end(con, as_of)
     unscreened = {"b": last_batch, "last": last_as_of, "until": until}
-    new = _one(con, f"SELECT count(*), min(ts) FROM payments WHERE {_UNSCREENED}", unscreened)
+    new = _one(con, f"SELECT count(*), min(ts) FROM payments WHERE {UNSCREENED}", unscreened)
     new_payments, first_new = int(new[0]), new[1]
     run_id = int(_one(con, "SELECT nextval('run_ids')")[0])
     started = datetime.now(UTC)
@@ -97,6 +97,7 @@ def run_rules(
     scan_from = first_new - longest if first_new is not None and longest is not None else until
     max_batch = int(_one(con, "SELECT coalesce(max(batch_id), 0) FROM payments")[0])
     manifest = {
+        "kind": "rules",
         "engine_version": ENGINE_VERSION,
         "as_of": until.isoformat(),
         "scan_from": scan_from.isoformat(),
@@ -152,7 +153,7 @@ def _screen(
         "severity VARCHAR, score DOUBLE)"
     )
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE new_txn AS SELECT DISTINCT txn_id FROM payments WHERE {_UNSCREENED}",
+        f"CREATE OR REPLACE TEMP TABLE new_txn AS SELECT DISTINCT txn_id FROM payments WHERE {UNSCREENED}",
         unscreened,
     )
     has_occupation = int(_one(con, "SELECT count(*) FROM accounts WHERE occupation IS NOT NULL")[0]) > 0
@@ -299,22 +300,26 @@ def _plain(value: Any) -> Any:
     return value
 
 
-_UNSCREENED = "(batch_id > $b OR ts > $last) AND ts <= $until"
+UNSCREENED = "(batch_id > $b OR ts > $last) AND ts <= $until"
 """Payments no completed run has screened: loaded since, or dated after what it screened up to."""
 
 
-def _last_screened(con: duckdb.DuckDBPyConnection) -> tuple[int, datetime | None]:
-    """The newest batch and the end of the period the last completed run screened."""
+def last_screened(con: duckdb.DuckDBPyConnection, kind: str = "rules") -> tuple[int, datetime | None]:
+    """The newest batch and the end of the period the last completed run of ``kind`` screened.
+
+    Rules and network patterns keep separate bookmarks: either may run without the other.
+    """
     rows = con.execute(
         "SELECT json_extract(manifest, '$.max_batch')::BIGINT, as_of FROM runs WHERE status = 'completed' "
-        "ORDER BY run_id DESC LIMIT 1"
+        "AND coalesce(json_extract_string(manifest, '$.kind'), 'rules') = $kind ORDER BY run_id DESC LIMIT 1",
+        {"kind": kind},
     ).fetchall()
     if not rows:
         return 0, None  # no run yet: every loaded payment is new
     return int(rows[0][0]), rows[0][1]
 
 
-def _as_of(con: duckdb.DuckDBPyConnection, as_of: date | datetime | None) -> datetime:
+def period_end(con: duckdb.DuckDBPyConnection, as_of: date | datetime | None) -> datetime:
     """The end of the screened period: the given day's end, or the newest payment."""
     if isinstance(as_of, datetime):
         return as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
