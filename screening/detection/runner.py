@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from datetime import time as day_time
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
@@ -33,6 +34,21 @@ RuleProgress = Callable[[str, int, int], None]
 """Called with a rule id, its position and the number of rules, before the rule runs."""
 
 ENGINE_VERSION = "1"
+
+
+class Detection(Protocol):
+    """What alert ids and explanations need of a rule or a network pattern."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def explanation(self) -> str: ...
+    @property
+    def path(self) -> Path: ...
+
+
 _RUN_ALERTS = "run_alerts"
 
 
@@ -216,7 +232,7 @@ def _store_alerts(
     for finding in findings.to_pylist():
         txns = sorted({str(t) for t in finding["evidence"] or []})
         subject = str(finding["subject"])
-        alert_id = _alert_id(rule, subject, finding["window_start"])
+        alert_id = episode_id(rule, subject, finding["window_start"])
         figures = {k: _plain(v) for k, v in finding.items() if k not in REQUIRED_COLUMNS}
         score = min(max(float(finding["score"] or 0.0), 0.0), 1.0)
         rows.append({
@@ -229,6 +245,17 @@ def _store_alerts(
             "evidence_count": len(txns),
         })  # fmt: skip
         evidence.extend({"alert_id": alert_id, "txn_id": t} for t in txns)
+    return write_alerts(con, rows, evidence)
+
+
+def write_alerts(
+    con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], evidence: list[dict[str, str]]
+) -> tuple[int, int]:
+    """Insert new alert episodes, update grown ones and add their evidence; return (new, updated).
+
+    ``rows`` hold the ``alerts`` columns plus ``evidence_count``; ``evidence`` the
+    (alert_id, txn_id) pairs. Rules and network patterns both write through here.
+    """
     if not rows:
         return 0, 0
     con.register("__found", pa.Table.from_pylist(rows))
@@ -267,7 +294,9 @@ def _store_alerts(
     return int(counts[0]), int(counts[1])
 
 
-def explain(rule: Rule, subject: str, finding: dict[str, Any], figures: dict[str, Any], base: str) -> str:
+def explain(
+    rule: Detection, subject: str, finding: dict[str, Any], figures: dict[str, Any], base: str
+) -> str:
     """The rule's explanation template filled with the finding's figures."""
     values = {
         **finding,
@@ -283,7 +312,8 @@ def explain(rule: Rule, subject: str, finding: dict[str, Any], figures: dict[str
         ) from error
 
 
-def _alert_id(rule: Rule, subject: str, window_start: datetime | None) -> str:
+def episode_id(rule: Detection, subject: str, window_start: datetime | None) -> str:
+    """An episode's id: the same rule version, subject and start always give the same id."""
     episode = window_start.isoformat() if window_start is not None else ""
     digest = hashlib.sha256("\x1f".join([rule.id, str(rule.version), subject, episode]).encode())
     return f"{rule.id}-{digest.hexdigest()[:12]}"
