@@ -16,7 +16,7 @@ import pyarrow.csv as pacsv
 
 from screening.detection.model import Case, Rule, RuleError
 from screening.detection.ruleset import RuleSet, Settings
-from screening.detection.runner import run_rules
+from screening.detection.runner import Detection, run_rules
 from screening.store import Store
 from screening.synth import bundled_fx_rates
 
@@ -44,9 +44,9 @@ def run_case(rule: Rule, case: Case, ruleset: RuleSet) -> CaseResult:
         Store.open(Path(tmp) / "case.duckdb") as store,
     ):
         store.load(bundled_fx_rates(), dataset="fx_rates")
-        _load_text(store, rule, case, case.payments, "payments")
+        load_case_text(store, rule, case, case.payments, "payments")
         if case.accounts:
-            _load_text(store, rule, case, case.accounts, "accounts")
+            load_case_text(store, rule, case, case.accounts, "accounts")
         run_rules(store.connection, only, Settings(), base_currency=store.base_currency)
         flagged = store.sql("SELECT subject, explanation FROM alerts ORDER BY subject")
     return CaseResult(
@@ -58,7 +58,8 @@ def run_case(rule: Rule, case: Case, ruleset: RuleSet) -> CaseResult:
     )
 
 
-def _load_text(store: Store, rule: Rule, case: Case, text: str, dataset: str) -> None:
+def load_case_text(store: Store, rule: Rule | Detection, case: Case, text: str, dataset: str) -> None:
+    """Load a case's CSV text (every column as text, as a bank export arrives) into ``dataset``."""
     columns = next(iter(io.StringIO(text))).strip().split(",")
     table = pacsv.read_csv(
         io.BytesIO(text.encode()),

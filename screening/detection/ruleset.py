@@ -17,10 +17,10 @@ import hashlib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import screening
-from screening.detection.model import Rule, RuleError, read_rule
+from screening.detection.model import Parameter, Rule, RuleError, read_rule
 from screening.detection.reference import Reference, read_reference
 
 REFERENCE_FOLDER = "reference"
@@ -110,6 +110,17 @@ def _ruleset(folder: Path, rules: list[Rule], reference: Reference) -> RuleSet:
     )
 
 
+class Tunable(Protocol):
+    """A rule or a network pattern: what settings can turn off or tune."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def parameters(self) -> dict[str, Parameter]: ...
+    @property
+    def default_parameters(self) -> dict[str, float | int]: ...
+
+
 @dataclass(frozen=True)
 class Settings:
     """A deployment's choices: which rules are off, which parameters differ from the packs."""
@@ -118,10 +129,10 @@ class Settings:
     parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
     path: Path | None = None
 
-    def enabled(self, rule: Rule) -> bool:
+    def enabled(self, rule: Tunable) -> bool:
         return rule.id not in self.disabled
 
-    def parameters_for(self, rule: Rule) -> dict[str, float | int]:
+    def parameters_for(self, rule: Tunable) -> dict[str, float | int]:
         """The rule's effective parameters: pack defaults, then this deployment's values, checked."""
         values = rule.default_parameters
         where = f"{self.path} ([rules.{rule.id}.parameters])"

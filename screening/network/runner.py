@@ -1,0 +1,197 @@
+"""Run the network patterns over the store and keep what they find as alerts with members.
+
+A network run is a stage of its own, with its own bookmark (see
+``screening.detection.runner.last_screened``): it looks back as far as the
+longest pattern window from the first payment no network run has screened, and
+keeps a finding only when its evidence includes one of those new payments. A
+finding becomes an alert of the same kind as a rule's (one per episode: pattern,
+version, subject, start), its members and their roles go to ``alert_members``,
+and, like a rule run, the whole stage is one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from screening.detection.reference import Reference
+from screening.detection.ruleset import Settings
+from screening.detection.runner import (
+    ENGINE_VERSION,
+    UNSCREENED,
+    RuleOutcome,
+    RunResult,
+    episode_id,
+    explain,
+    last_screened,
+    period_end,
+    write_alerts,
+)
+from screening.detection.views import build_views
+from screening.network.context import Context
+from screening.network.detectors import DETECTORS
+from screening.network.model import Finding, Pattern
+from screening.network.patterns import PatternSet
+
+PatternProgress = Callable[[str, int, int], None]
+"""Called with a pattern id, its position and the number of patterns, before the pattern runs."""
+
+KIND = "networks"
+
+
+def run_patterns(
+    con: duckdb.DuckDBPyConnection,
+    patterns: PatternSet,
+    reference: Reference,
+    *,
+    base_currency: str,
+    settings: Settings | None = None,
+    as_of: date | datetime | None = None,
+    progress: PatternProgress | None = None,
+) -> RunResult:
+    """Run every enabled network pattern over the payments no network run has screened yet."""
+    settings = settings or Settings()
+    chosen = [p for p in patterns.patterns if settings.enabled(p)]
+    last_batch, last_as_of = last_screened(con, KIND)
+    until = period_end(con, as_of)
+    unscreened = {"b": last_batch, "last": last_as_of, "until": until}
+    counted = con.execute(f"SELECT count(*), min(ts) FROM payments WHERE {UNSCREENED}", unscreened).fetchall()
+    new_payments, first_new = int(counted[0][0]), counted[0][1]
+    run_id = int(con.execute("SELECT nextval('run_ids')").fetchall()[0][0])
+    started = datetime.now(UTC)
+    longest = max((p.lookback for p in chosen), default=None)
+    scan_from = first_new - longest if first_new is not None and longest is not None else until
+    max_batch = int(con.execute("SELECT coalesce(max(batch_id), 0) FROM payments").fetchall()[0][0])
+    manifest = {
+        "kind": KIND,
+        "engine_version": ENGINE_VERSION,
+        "as_of": until.isoformat(),
+        "scan_from": scan_from.isoformat(),
+        "batches": [last_batch + 1, max_batch],
+        "max_batch": max_batch,
+        "patterns_fingerprint": patterns.fingerprint,
+        "reference_fingerprint": reference.fingerprint,
+        "base_currency": base_currency,
+        "patterns": [
+            {"id": p.id, "version": p.version, "parameters": settings.parameters_for(p)} for p in chosen
+        ],
+    }
+    con.execute("BEGIN TRANSACTION")
+    try:
+        outcomes: list[RuleOutcome] = []
+        if new_payments == 0:
+            outcomes = [RuleOutcome(p.id, p.pack, p.typology, 0, 0.0, "no new payments") for p in chosen]
+        else:
+            build_views(con, reference, scan_from=scan_from, as_of=until)
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE new_txn AS "
+                f"SELECT DISTINCT txn_id FROM payments WHERE {UNSCREENED}",
+                unscreened,
+            )
+            con.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS run_alerts AS "
+                "SELECT rule_id, typology, subject, severity, score FROM alerts LIMIT 0"
+            )
+            context = Context(con, scan_from, until, base_currency)
+            for position, pattern in enumerate(chosen):
+                if progress is not None:
+                    progress(pattern.id, position, len(chosen))
+                clock = time.perf_counter()
+                parameters = settings.parameters_for(pattern)
+                found = _touching_new(con, DETECTORS[pattern.detector](context, parameters))
+                new, updated = store_findings(con, pattern, found, run_id, base_currency)
+                outcomes.append(
+                    RuleOutcome(
+                        pattern.id,
+                        pattern.pack,
+                        pattern.typology,
+                        new,
+                        time.perf_counter() - clock,
+                        updated=updated,
+                    )
+                )
+        con.execute(
+            "INSERT INTO runs VALUES ($id, $started, now(), $as_of, 'completed', $manifest)",
+            {"id": run_id, "started": started, "as_of": until, "manifest": json.dumps(manifest)},
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        con.execute(
+            "INSERT INTO runs VALUES ($id, $started, now(), $as_of, 'failed', $manifest)",
+            {"id": run_id, "started": started, "as_of": until, "manifest": json.dumps(manifest)},
+        )
+        raise
+    alerts = sum(o.alerts for o in outcomes)
+    return RunResult(run_id, "completed", new_payments, alerts, tuple(outcomes), manifest)
+
+
+def _touching_new(con: duckdb.DuckDBPyConnection, findings: list[Finding]) -> list[Finding]:
+    """The findings whose evidence includes a payment this run screens for the first time."""
+    evidence = [t for f in findings for t in f.evidence]
+    if not evidence:
+        return []
+    con.register("__evidence_ids", pa.table({"txn_id": evidence}))
+    try:
+        rows = con.execute(
+            "SELECT DISTINCT e.txn_id FROM __evidence_ids e JOIN new_txn n ON n.txn_id = e.txn_id"
+        ).fetchall()
+    finally:
+        con.unregister("__evidence_ids")
+    new = {r[0] for r in rows}
+    return [f for f in findings if new.intersection(f.evidence)]
+
+
+def store_findings(
+    con: duckdb.DuckDBPyConnection, pattern: Pattern, findings: list[Finding], run_id: int, base_currency: str
+) -> tuple[int, int]:
+    """Write findings as alerts (episode semantics shared with rules) and their members; (new, updated)."""
+    rows: list[dict[str, Any]] = []
+    evidence: list[dict[str, str]] = []
+    members: list[dict[str, Any]] = []
+    for finding in findings:
+        alert_id = episode_id(pattern, finding.subject, finding.window_start)
+        figures = {**finding.figures, "members": len(finding.members)}
+        values = {"window_start": finding.window_start, "window_end": finding.window_end, **figures}
+        txns = sorted(set(finding.evidence))
+        rows.append({
+            "alert_id": alert_id, "run_id": run_id, "rule_id": pattern.id,
+            "rule_version": str(pattern.version), "typology": pattern.typology, "severity": pattern.severity,
+            "score": min(max(finding.score, 0.0), 1.0), "subject": finding.subject,
+            "window_start": finding.window_start, "window_end": finding.window_end,
+            "figures": json.dumps(figures, ensure_ascii=False, default=str),
+            "explanation": explain(pattern, finding.subject, values, figures, base_currency),
+            "standalone": not pattern.scores_only, "pack": pattern.pack, "updated_run_id": run_id,
+            "evidence_count": len(txns),
+        })  # fmt: skip
+        evidence.extend({"alert_id": alert_id, "txn_id": t} for t in txns)
+        members.extend(
+            {
+                "alert_id": alert_id,
+                "account": m.account,
+                "role": m.role,
+                "victim": m.victim,
+                "figures": json.dumps(m.figures, ensure_ascii=False, default=str),
+            }
+            for m in finding.members
+        )
+    counts = write_alerts(con, rows, evidence)
+    if members:
+        con.register("__members", pa.Table.from_pylist(members))
+        try:
+            con.execute(
+                "DELETE FROM alert_members WHERE alert_id IN (SELECT DISTINCT alert_id FROM __members)"
+            )
+            con.execute(
+                "INSERT INTO alert_members SELECT DISTINCT ON (alert_id, account) alert_id, account, role, "
+                "victim, figures::JSON FROM __members"
+            )
+        finally:
+            con.unregister("__members")
+    return counts
