@@ -12,9 +12,10 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
+import networkx as nx
 import polars as pl
 import pyarrow as pa
 
@@ -25,6 +26,9 @@ from screening.mapping import Mapping, read_mapping
 from screening.schema import DATASETS
 from screening.sqltext import first_line
 from screening.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from screening.network.build import Direction
 
 DEFAULT_DB = Path("screening.duckdb")
 DEFAULT_BASE_CURRENCY = "USD"
@@ -257,6 +261,29 @@ class Store:
     def sql(self, query: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
         """Run a read query of your own and get a Polars frame."""
         return self._frame(query, params or {})
+
+    def network(
+        self,
+        *,
+        around: tuple[str, ...] | list[str] = (),
+        hops: int = 2,
+        direction: Direction = "both",
+        since: datetime | None = None,
+        until: datetime | None = None,
+        min_amount: float = 0.0,
+        max_nodes: int = 2000,
+        payments: bool = False,
+    ) -> nx.DiGraph[str] | nx.MultiDiGraph[str]:
+        """The payment graph: the whole window, or the ``hops`` neighbourhood of ``around``.
+
+        Edges are aggregated flows (``count``, ``amount``, ``first``, ``last``), or
+        individual payments keyed by txn_id with ``payments=True``; see
+        :mod:`screening.network.build` for the attributes and the node budget.
+        """
+        from screening.network.build import Scope, network  # the network package reads the store's tables
+
+        scope = Scope(since, until, tuple(around), hops, direction, min_amount, max_nodes)
+        return network(self._con, scope, payments=payments)
 
     def info(self) -> StoreInfo:
         """Counts per table, the payments' time span and the sources loaded."""

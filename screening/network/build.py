@@ -1,0 +1,275 @@
+"""Payment graphs from the store: DuckDB aggregates, networkx only sees the reduced edge list.
+
+Nodes are accounts, with the attributes every export and view reads (``name``,
+``country``, ``type``, ``role``, ``roles``, ``risk``, ``alerts``, ``victim``,
+``focus``); an edge of a :class:`networkx.DiGraph` is the aggregated flow from
+one account to another (``count``, ``amount`` in the base currency, ``first``
+and ``last`` as Unix seconds). A :class:`networkx.MultiDiGraph` of individual
+payments (edge key = txn_id) is available for small subgraphs.
+
+A :class:`Scope` chooses what is built: a time window, the whole store, or the
+k-hop neighbourhood of accounts (in, out or both directions), with a minimum
+flow and a node budget so that a hub cannot explode the view: when a hop would
+exceed the budget, the neighbours joined by the largest flows are kept and the
+graph says how many were left out.
+
+>>> import networkx as nx
+>>> from screening.store import Store
+>>> from screening.synth import bundled_fx_rates
+>>> import pyarrow as pa
+>>> store = Store.open(":memory:")
+>>> _ = store.load(bundled_fx_rates(), dataset="fx_rates")
+>>> _ = store.load(pa.table({
+...     "txn_id": ["t1", "t2", "t3"], "ts": ["2026-03-01T10:00:00Z"] * 3,
+...     "amount": ["90000", "1500", "800"], "currency": ["USD"] * 3,
+...     "payer_account": ["REC-1", "BRK-1", "DON-1"], "payee_account": ["BRK-1", "DON-1", "SHOP-1"],
+...     "payer_name": ["Avi Cohen", "Health Partners", "Ion Popa"],
+...     "payee_name": ["Health Partners", "Ion Popa", "Shop"]}))
+>>> graph = network(store.connection, Scope(around=("BRK-1",), hops=1))
+>>> sorted(graph.nodes), graph.nodes["BRK-1"]["focus"], graph.edges["REC-1", "BRK-1"]["amount"]
+(['BRK-1', 'DON-1', 'REC-1'], True, 90000.0)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+import duckdb
+import networkx as nx
+import polars as pl
+import pyarrow as pa
+
+from screening.detection.findings import SEVERITY_WEIGHTS
+from screening.errors import InputError
+
+Direction = Literal["in", "out", "both"]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which part of the store a graph shows."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    around: tuple[str, ...] = ()
+    """Centre accounts; empty means every account in the window."""
+    hops: int = 2
+    direction: Direction = "both"
+    min_amount: float = 0.0
+    """Flows (summed over the window) below this base amount are left out."""
+    max_nodes: int = 2000
+    """Node budget of a neighbourhood view."""
+
+
+def flows(con: duckdb.DuckDBPyConnection, scope: Scope, accounts: pa.Table | None = None) -> pl.DataFrame:
+    """Aggregated flows of the window as (source, target, count, amount, first, last).
+
+    With ``accounts`` (a one-column table ``account``), only flows with both ends in it.
+    """
+    where, params = _window(scope)
+    join = ""
+    if accounts is not None:
+        con.register("__nodes", accounts)
+        join = (
+            "SEMI JOIN __nodes a ON a.account = p.payer_account "
+            "SEMI JOIN __nodes b ON b.account = p.payee_account"
+        )
+    try:
+        return _frame(
+            con,
+            f"""SELECT payer_account AS source, payee_account AS target, count(*) AS count,
+                       coalesce(sum(amount_base), 0)::DOUBLE AS amount,
+                       epoch(min(ts))::BIGINT AS first, epoch(max(ts))::BIGINT AS last
+                FROM payments p {join}
+                WHERE {where} AND payer_account IS NOT NULL AND payee_account IS NOT NULL
+                  AND payer_account <> payee_account
+                GROUP BY ALL HAVING coalesce(sum(amount_base), 0) >= $min_amount
+                ORDER BY source, target""",
+            {**params, "min_amount": scope.min_amount},
+        )
+    finally:
+        if accounts is not None:
+            con.unregister("__nodes")
+
+
+def network(
+    con: duckdb.DuckDBPyConnection, scope: Scope = Scope(), *, payments: bool = False
+) -> nx.DiGraph[str] | nx.MultiDiGraph[str]:
+    """The payment graph of ``scope``: aggregated flows, or individual payments with ``payments=True``."""
+    if scope.around:
+        nodes, left_out = neighbourhood(con, scope)
+    else:
+        nodes, left_out = None, 0
+    edges = flows(con, scope, nodes)
+    accounts = (
+        nodes
+        if nodes is not None
+        else pa.table({"account": pl.concat([edges["source"], edges["target"]]).unique().sort().to_arrow()})
+    )
+    graph: nx.DiGraph[str] | nx.MultiDiGraph[str]
+    if payments:
+        graph = nx.MultiDiGraph()
+        for row in _payments(con, scope, accounts).iter_rows(named=True):
+            graph.add_edge(row.pop("source"), row.pop("target"), key=row.pop("txn_id"), **row)
+    else:
+        graph = nx.DiGraph()
+        graph.add_edges_from(
+            (row.pop("source"), row.pop("target"), row) for row in edges.iter_rows(named=True)
+        )
+    for account, attributes in node_attributes(con, accounts, focus=scope.around).items():
+        graph.add_node(account, **attributes)
+    graph.graph.update(_graph_attributes(con, scope, left_out))
+    return graph
+
+
+def neighbourhood(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[pa.Table, int]:
+    """The accounts within ``scope.hops`` of the centre accounts, and how many were left out by the budget."""
+    if scope.hops < 0:
+        raise InputError("hops must be 0 or more", field="hops")
+    centre = sorted(set(scope.around))
+    known = _frame(
+        con,
+        "SELECT DISTINCT account FROM (SELECT payer_account AS account FROM payments "
+        "UNION ALL SELECT payee_account FROM payments) WHERE account IN (SELECT unnest($ids))",
+        {"ids": centre},
+    )["account"].to_list()
+    missing = sorted(set(centre) - set(known))
+    if missing:
+        raise InputError(f"no payments of account {missing[0]!r} in the store", field="account")
+    seen = list(centre)
+    frontier = list(centre)
+    left_out = 0
+    where, params = _window(scope)
+    for _ in range(scope.hops):
+        if not frontier or len(seen) >= scope.max_nodes:
+            break
+        found = _next_hop(con, frontier, scope, where, params)
+        fresh = found.filter(~pl.col("account").is_in(seen))
+        room = scope.max_nodes - len(seen)
+        left_out += max(fresh.height - room, 0)
+        frontier = fresh.head(room)["account"].to_list()
+        seen.extend(frontier)
+    return pa.table({"account": sorted(seen)}), left_out
+
+
+def _next_hop(
+    con: duckdb.DuckDBPyConnection, frontier: list[str], scope: Scope, where: str, params: dict[str, Any]
+) -> pl.DataFrame:
+    """Neighbours of the frontier, strongest flow first (ties by account, so the result is stable)."""
+    pairs = {"out": ("payer", "payee"), "in": ("payee", "payer")}
+    sides = [
+        f"SELECT {far}_account AS account, amount_base FROM payments p WHERE {where} "
+        f"AND {near}_account IN (SELECT unnest($frontier)) AND {far}_account IS NOT NULL"
+        for way, (near, far) in pairs.items()
+        if scope.direction in (way, "both")
+    ]
+    return _frame(
+        con,
+        f"SELECT account, coalesce(sum(amount_base), 0)::DOUBLE AS amount FROM ({' UNION ALL '.join(sides)}) "
+        "GROUP BY account HAVING coalesce(sum(amount_base), 0) >= $min_amount ORDER BY amount DESC, account",
+        {**params, "frontier": frontier, "min_amount": scope.min_amount},
+    )
+
+
+def node_attributes(
+    con: duckdb.DuckDBPyConnection, accounts: pa.Table, *, focus: tuple[str, ...] = ()
+) -> dict[str, dict[str, Any]]:
+    """Name, country, type, roles, risk and alert count of each account, never None."""
+    weight = "CASE severity " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in SEVERITY_WEIGHTS.items()) + " END"
+    con.register("__accounts", accounts)
+    try:
+        frame = _frame(
+            con,
+            f"""
+            WITH sides AS (
+                SELECT payer_account AS account, payer_name AS name, payer_country AS country,
+                       payer_type AS type
+                FROM payments SEMI JOIN __accounts a ON a.account = payments.payer_account
+                UNION ALL
+                SELECT payee_account, payee_name, payee_country, payee_type
+                FROM payments SEMI JOIN __accounts a ON a.account = payments.payee_account
+            ),
+            seen AS (SELECT account, mode(name) AS name, mode(country) AS country, mode(type) AS type
+                     FROM sides GROUP BY account),
+            kyc AS (SELECT account, first(holder_name) AS name, first(country) AS country,
+                           first(holder_type) AS type FROM accounts GROUP BY account),
+            risk AS (SELECT subject AS account, count(*) FILTER (WHERE standalone) AS alerts,
+                            1 - exp(sum(ln(1 - least(score * {weight}, 0.999)))) AS risk
+                     FROM alerts SEMI JOIN __accounts a ON a.account = alerts.subject GROUP BY subject),
+            member AS (SELECT account, list(DISTINCT role ORDER BY role) AS roles,
+                              bool_and(victim) AS victim,
+                              mode(role) FILTER (WHERE NOT victim) AS suspect_role, mode(role) AS any_role
+                       FROM alert_members SEMI JOIN __accounts a ON a.account = alert_members.account
+                       GROUP BY account),
+            listed AS (SELECT DISTINCT account FROM sanction_hits
+                       WHERE status <> 'false positive' AND level IN ('hold', 'review'))
+            SELECT a.account,
+                   coalesce(seen.name, kyc.name, '') AS name,
+                   coalesce(seen.country, kyc.country, '') AS country,
+                   coalesce(seen.type, kyc.type, '') AS type,
+                   CASE WHEN listed.account IS NOT NULL THEN 'sanctioned'
+                        ELSE coalesce(member.suspect_role, member.any_role, '') END AS role,
+                   array_to_string(list_concat(
+                       CASE WHEN listed.account IS NOT NULL THEN ['sanctioned'] ELSE [] END,
+                       coalesce(member.roles, [])), ';') AS roles,
+                   round(coalesce(risk.risk, 0), 4)::DOUBLE AS risk,
+                   coalesce(risk.alerts, 0)::BIGINT AS alerts,
+                   coalesce(member.victim, false) AS victim
+            FROM __accounts a
+            LEFT JOIN seen USING (account) LEFT JOIN kyc USING (account) LEFT JOIN risk USING (account)
+            LEFT JOIN member USING (account) LEFT JOIN listed USING (account)
+            """,
+            {},
+        )
+    finally:
+        con.unregister("__accounts")
+    centre = set(focus)
+    return {
+        row["account"]: {k: v for k, v in row.items() if k != "account"} | {"focus": row["account"] in centre}
+        for row in frame.iter_rows(named=True)
+    }
+
+
+def _payments(con: duckdb.DuckDBPyConnection, scope: Scope, accounts: pa.Table) -> pl.DataFrame:
+    where, params = _window(scope)
+    con.register("__nodes", accounts)
+    try:
+        return _frame(
+            con,
+            f"""SELECT payer_account AS source, payee_account AS target, txn_id,
+                       coalesce(amount_base, 0)::DOUBLE AS amount, epoch(ts)::BIGINT AS ts, currency,
+                       coalesce(purpose, '') AS purpose
+                FROM payments p SEMI JOIN __nodes a ON a.account = p.payer_account
+                SEMI JOIN __nodes b ON b.account = p.payee_account
+                WHERE {where} AND payer_account <> payee_account ORDER BY ts, txn_id""",
+            params,
+        )
+    finally:
+        con.unregister("__nodes")
+
+
+def _graph_attributes(con: duckdb.DuckDBPyConnection, scope: Scope, left_out: int) -> dict[str, Any]:
+    base = con.execute("SELECT value FROM meta WHERE key = 'base_currency'").fetchall()
+    centre = ", ".join(scope.around)
+    title = f"{scope.hops}-hop network around {centre}" if scope.around else "Payment network"
+    return {"title": title, "base_currency": base[0][0] if base else "", "left_out": left_out}
+
+
+def _window(scope: Scope) -> tuple[str, dict[str, Any]]:
+    clauses, params = ["true"], {}
+    if scope.since is not None:
+        clauses.append("ts >= $since")
+        params["since"] = scope.since
+    if scope.until is not None:
+        clauses.append("ts <= $until")
+        params["until"] = scope.until
+    return " AND ".join(clauses), params
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> pl.DataFrame:
+    used = {k: v for k, v in params.items() if f"${k}" in sql}
+    frame = pl.from_arrow(con.sql(sql, params=used).to_arrow_table())
+    assert isinstance(frame, pl.DataFrame)
+    return frame
