@@ -1,5 +1,8 @@
 """What every command shares: the app, consoles, options, opening the store, progress, safe CSV.
 
+``safe_for_spreadsheets`` lives in :mod:`screening.spreadsheet` (exports outside the CLI use it
+too) and is re-exported here for the commands.
+
 Exit codes: 0 done; 1 done, but some records were quarantined; 2 bad input or
 usage; 3 the store is busy; 130 interrupted (nothing of the batch was stored).
 """
@@ -13,12 +16,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import polars as pl
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from screening.errors import ScreeningError
+from screening.spreadsheet import safe_for_spreadsheets as safe_for_spreadsheets
 from screening.store import Store
 
 app = typer.Typer(
@@ -83,21 +86,6 @@ def progress_display(hidden: bool) -> Iterator[Progress | None]:
     )
     with Progress(*columns, console=err, transient=True) as bar:
         yield bar
-
-
-_FORMULA_START = r"^[=+\-@\t\r]"
-
-
-def safe_for_spreadsheets(frame: pl.DataFrame) -> pl.DataFrame:
-    """Prefix text cells that a spreadsheet would run as formulas with a quote."""
-    text = [c for c, t in frame.schema.items() if t == pl.String]
-    return frame.with_columns(
-        pl.when(pl.col(c).str.contains(_FORMULA_START))
-        .then(pl.lit("'") + pl.col(c))
-        .otherwise(pl.col(c))
-        .alias(c)
-        for c in text
-    )
 
 
 def main(argv: list[str] | None = None) -> int:
