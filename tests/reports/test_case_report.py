@@ -1,0 +1,112 @@
+"""The HTML case report (and PDF where Chromium is installed): complete, escaped, offline.
+
+Golden file: ``tests/reports/golden/case.html``. After a deliberate change to
+the report, regenerate it with ``UPDATE_GOLDEN=1 .venv/bin/pytest tests/reports``
+and review the diff before committing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from screening import Store
+from screening.cli import main
+from screening.reports.case import Case, load_case
+from screening.reports.graph import case_graph
+from screening.reports.html import render_html
+from screening.reports.pdf import find_renderer
+from tests.reports.conftest import ALERTS, BROKER, HOSTILE, SUBMITTED
+
+GOLDEN = Path(__file__).parent / "golden" / "case.html"
+ALL = [a["alert_id"] for a in ALERTS]
+
+
+@pytest.fixture
+def case(case_db: Path) -> Case:
+    with Store.open(case_db, read_only=True) as store:
+        return load_case(store.connection, ALL, store.base_currency)
+
+
+def test_report_matches_the_golden_file(case: Case) -> None:
+    page = render_html(case, generated_at=SUBMITTED)
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text(page, encoding="utf-8")
+    assert page == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_a_hostile_payee_name_is_shown_as_text_never_as_markup(case: Case) -> None:
+    page = render_html(case, generated_at=SUBMITTED)
+    assert "<script" not in page.lower()
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Klinik &amp; Co" in page
+    assert HOSTILE not in page
+
+
+def test_the_page_loads_nothing_from_elsewhere(case: Case) -> None:
+    page = render_html(case, generated_at=SUBMITTED)
+    assert "default-src 'none'; img-src data:" in page
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page, re.IGNORECASE)
+    assert not re.search(r"<(link|script|iframe|object|embed)\b|@import|url\(", page, re.IGNORECASE)
+
+
+def test_every_alert_explanation_figure_and_evidence_payment_is_in_the_report(case: Case) -> None:
+    page = render_html(case, generated_at=SUBMITTED)
+    for alert in ALERTS:
+        assert alert["alert_id"] in page
+    assert "Account DE89370400440532013000 had 2 cash deposits just under 10,000 USD within 48 hours." in page
+    assert '<td>patients</td><td class="num">2</td>' in page
+    for txn in ("P1", "P2", "P3", "P4", "P5", "P6"):
+        assert f"<code>{txn}</code>" in page
+    assert "45,000.00 EUR" in page and "48,600.00" in page
+
+
+def test_the_graph_aggregates_payments_per_payer_and_payee(case: Case) -> None:
+    graph = case_graph(case)
+    assert graph.nodes[BROKER] == {
+        "name": "Medi-Travel Consult GmbH", "country": "DE", "type": "organisation", "role": "subject",
+        "risk": case.subjects[0].risk, "alerts": ALL,
+    }  # fmt: skip
+    assert graph.nodes["GB29NWBK60161331926819"]["role"] == "counterparty"
+    cash = graph.edges["(cash)", BROKER]
+    assert cash == {"count": 2, "amount": 19300.0, "first": 1772791500, "last": 1772800200}
+    assert graph.edges[BROKER, "ACC-77"]["amount"] == 1296.0
+    assert graph.number_of_edges() == 5
+
+
+def test_cli_writes_the_html_report(case_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "case.html"
+    code = main(["report", *ALL, "--format", "html", "--out", str(out), "--db", str(case_db),
+                 "--date", "2026-04-01T09:30:00Z"])  # fmt: skip
+    assert code == 0
+    assert out.read_text(encoding="utf-8") == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_cli_refuses_a_date_it_cannot_read(
+    case_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        ["report", ALL[0], "--out", str(tmp_path / "c.html"), "--db", str(case_db), "--date", "1 April"]
+    )
+    assert code == 2
+    assert "--date '1 April' is not a date and time like 2026-04-01T09:30:00" in capsys.readouterr().err
+
+
+def test_pdf_without_a_renderer_says_so_and_writes_nothing(
+    case_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCREENING_CHROMIUM", "no-such-browser-here")
+    out = tmp_path / "case.pdf"
+    code = main(["report", ALL[0], "--format", "pdf", "--out", str(out), "--db", str(case_db)])
+    assert code == 2
+    assert "no PDF renderer here: --format pdf needs Chromium or Google Chrome" in capsys.readouterr().err
+    assert not out.exists()
+
+
+@pytest.mark.skipif(find_renderer() is None, reason="no Chromium or Google Chrome installed to print PDF")
+def test_pdf_is_printed_by_chromium_where_installed(case_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "case.pdf"
+    assert main(["report", *ALL, "--format", "pdf", "--out", str(out), "--db", str(case_db)]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
