@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,11 +27,36 @@ from screening.cli.common import (
     progress_display,
     safe_for_spreadsheets,
 )
-from screening.ingest.sources import FILE_FORMATS
+from screening.ingest.sources import FILE_FORMATS, FORMATS, reading_as
 from screening.schema import DATASETS
 from screening.store import DEFAULT_DB, LoadResult, Store
 from screening.store.store import DEFAULT_MEMORY_LIMIT
 from screening.synth import SynthSummary, bundled_fx_rates, generate
+
+
+class InputFormat(StrEnum):
+    """File formats ``load`` reads (``screening.ingest.sources.FORMATS``)."""
+
+    csv = "csv"
+    parquet = "parquet"
+    jsonl = "jsonl"
+    iso20022 = "iso20022"
+    mt = "mt"
+    goaml = "goaml"
+
+
+class LoadFormat(StrEnum):
+    """``load --format``: how the summary is shown, or which format the files are read as."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    parquet = "parquet"
+    jsonl = "jsonl"
+    iso20022 = "iso20022"
+    mt = "mt"
+    goaml = "goaml"
+
 
 DEMO_PAYMENTS = 200_000
 _SHOWN_PROBLEMS = 10
@@ -40,7 +66,9 @@ _SHOWN_PROBLEMS = 10
 def load(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="CSV, Parquet or JSON Lines files, or folders of them.", show_default=False),
+        typer.Argument(
+            help="CSV, Parquet, JSON Lines or payment message files, or folders of them.", show_default=False
+        ),
     ],
     mapping: Annotated[
         Path | None, typer.Option(help="Mapping file (TOML/YAML) for a bank's export format.")
@@ -55,14 +83,34 @@ def load(
     ] = None,
     db: DbOption = DEFAULT_DB,
     memory_limit: MemoryOption = DEFAULT_MEMORY_LIMIT,
-    output: FormatOption = OutputFormat.table,
+    fmt: Annotated[
+        LoadFormat,
+        typer.Option(
+            "--format",
+            help="table or json: how the summary is shown. A file format (csv, parquet, jsonl, iso20022, "
+            "mt, goaml) reads the files as that, whatever their content or name says.",
+        ),
+    ] = LoadFormat.table,
+    input_format: Annotated[
+        InputFormat | None,
+        typer.Option(help="Read the files as this format, with --format json for the summary."),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Load payment, KYC or FX-rate files into the store; bad records go to quarantine."""
+    """Load payment, KYC or FX-rate files into the store; bad records go to quarantine.
+
+    Payment messages (ISO 20022 pacs.008, pain.001, camt.052/053/054; SWIFT
+    MT103, MT940; goAML reports) are recognised by their content.
+    """
+    output = OutputFormat.json if fmt is LoadFormat.json else OutputFormat.table
+    as_format = input_format.value if input_format else None
+    if fmt.value in FORMATS:
+        as_format = fmt.value
     results: list[LoadResult] = []
     with (
         open_store(db, base_currency=base_currency, memory_limit=memory_limit) as store,
         progress_display(quiet or output is OutputFormat.json) as bar,
+        reading_as(as_format),
     ):
         for path in _expand(paths):
             task = bar.add_task(path.name, total=1.0) if bar else None

@@ -103,7 +103,7 @@ def load_source(
         )
         if dataset is PAYMENTS
         else 0,
-        notes=plan.notes,
+        notes=[*plan.notes, *(note for note in scan.notes if note not in plan.notes)],
     )
     for name in (_STAGE, _OUTCOME, _REJECTED, _DAILY, *plan.lookups):
         con.execute(f'DROP TABLE IF EXISTS temp."{name}"')

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import contextvars
 import json
 import tempfile
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ import polars as pl
 import pyarrow as pa
 
 from screening.errors import InputError
+from screening.formats import MESSAGE_FORMATS, reader_for, sniff
 from screening.mapping import CsvOptions
 from screening.sqltext import first_line, quoted
 
@@ -52,6 +54,10 @@ class SourceScan:
     """Lines before the first record (title lines, header); DuckDB counts them in reject lines."""
     flags_malformed: bool = False
     notes: list[str] = field(default_factory=list)
+    locator: str | None = None
+    """A column saying where each record is in the file (XPath, MT field tag), kept in its raw record."""
+    parse_problems: bool = False
+    """The scan yields ``__parse_problems`` (field, reason): what the reader found wrong in a record."""
 
 
 INPUT_TABLE = "__input_table"
@@ -65,6 +71,23 @@ FILE_FORMATS = {
     ".pq": "parquet",
 }
 FILE_FORMATS |= {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
+FILE_FORMATS |= {".xml": "iso20022", ".fin": "mt", ".sta": "mt", ".mt940": "mt", ".mt103": "mt"}
+FORMATS = ("csv", "parquet", "jsonl", *MESSAGE_FORMATS)
+"""What ``--format`` accepts; without it a file's content decides, then its suffix."""
+
+_FORMAT: contextvars.ContextVar[str | None] = contextvars.ContextVar("screening_format", default=None)
+
+
+@contextlib.contextmanager
+def reading_as(fmt: str | None) -> Iterator[None]:
+    """Read the files loaded within this context as ``fmt``, whatever their content or suffix says."""
+    if fmt is not None and fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    token = _FORMAT.set(fmt)
+    try:
+        yield
+    finally:
+        _FORMAT.reset(token)
 
 
 def file_format(path: Path) -> str:
@@ -81,8 +104,13 @@ def scan_file(con: duckdb.DuckDBPyConnection, path: Path, csv: CsvOptions) -> It
     """Describe a scan of ``path``; temporary files it needs live as long as the context."""
     if not path.is_file():
         raise InputError("no such file", path=str(path))
-    fmt = file_format(path)
-    if fmt == "parquet":
+    fmt = _FORMAT.get() or sniff(path) or file_format(path)
+    if fmt in MESSAGE_FORMATS:
+        from screening.formats.scan import scan_messages
+
+        with scan_messages(con, path, reader_for(fmt)) as scan:
+            yield scan
+    elif fmt == "parquet":
         yield _parquet_scan(con, path)
     elif fmt == "jsonl":
         yield _jsonl_scan(con, path)

@@ -123,7 +123,10 @@ def plan_validation(dataset: Dataset, mapping: Mapping, scan: SourceScan) -> Val
         present = ", ".join(f'"__r_{name}"' for name in dataset.one_of if name in raws)
         reason = params.bind("needs at least one of " + ", ".join(dataset.one_of))
         errors.append(("/".join(dataset.one_of), f"CASE WHEN coalesce({present}) IS NULL THEN {reason} END"))
-    raw_columns = ", ".join(f"{quoted(c)} := {quoted(c)}" for c in scan.columns)
+    raw_columns = ", ".join(
+        ([f"at := {quoted(scan.locator)}"] if scan.locator else [])
+        + [f"{quoted(c)} := {quoted(c)}" for c in scan.columns]
+    )
     raw_json = f"to_json(struct_pack({raw_columns}))::VARCHAR" if raw_columns else "NULL"
     error_columns = ", ".join(f'{sql} AS "__e{i}"' for i, (_, sql) in enumerate(errors))
     any_error = f"coalesce({', '.join(f'__e{i}' for i in range(len(errors)))})" if errors else "NULL"
@@ -131,6 +134,11 @@ def plan_validation(dataset: Dataset, mapping: Mapping, scan: SourceScan) -> Val
     problem_list = (
         f"CASE WHEN {any_error} IS NOT NULL THEN list_filter([{entries}], lambda x: x.reason IS NOT NULL) END"
     )
+    if scan.parse_problems:
+        problem_list = (
+            f"CASE WHEN __parse_problems IS NOT NULL OR {any_error} IS NOT NULL "
+            f"THEN list_concat(coalesce(__parse_problems, []), coalesce({problem_list}, [])) END"
+        )
     if scan.flags_malformed:
         problem_list = (
             f"CASE WHEN __malformed IS NOT NULL THEN [{{'field': '(record)', 'reason': __malformed}}] "

@@ -1,0 +1,363 @@
+"""ISO 20022 payment messages: pacs.008, pain.001 and the camt.052/053/054 account reports.
+
+Elements are matched by local name, so every schema version (and a message
+wrapped in a business-application envelope, or several messages under one
+root) reads the same. One transaction is one ``CdtTrfTxInf`` (pacs.008,
+pain.001) or one camt entry; an entry whose details list several transactions
+(a batch booking) gives one transaction per ``TxDtls``. How each field is
+mapped is described in ``docs/formats.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from screening.errors import InputError
+from screening.formats.iban import check_bic, check_iban, given
+from screening.formats.records import Txn, purpose
+from screening.formats.xmlsafe import flatten, iter_elements, local, release
+
+MESSAGES = {
+    "FIToFICstmrCdtTrf": "pacs.008",
+    "CstmrCdtTrfInitn": "pain.001",
+    "BkToCstmrAcctRpt": "camt.052",
+    "BkToCstmrStmt": "camt.053",
+    "BkToCstmrDbtCdtNtfctn": "camt.054",
+    "pacs.008.001.01": "pacs.008",
+    "pain.001.001.01": "pain.001",
+    "pain.001.001.02": "pain.001",
+    "BkToCstmrAcctRptV01": "camt.052",
+    "BkToCstmrStmtV01": "camt.053",
+    "BkToCstmrDbtCdtNtfctnV01": "camt.054",
+}
+"""Message elements read, by local name, and the message each stands for."""
+
+_UNITS = ("CdtTrfTxInf", "Ntry")
+_NOT_PROVIDED = {"", "NOTPROVIDED", "NONREF"}
+
+
+@dataclass
+class _Scope:
+    """What the transactions under one parent element share, read once from the parent's header."""
+
+    parent: etree._Element
+    path: str
+    header: dict[str, str]
+    group: dict[str, str]
+    block: int = 1
+    count: int = 0
+    seen: set[str] = field(default_factory=set)
+
+
+class _Reader:
+    """Walks one file's transactions, keeping the header of the message and block they belong to."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.scope: _Scope | None = None
+        self.messages_done = 0
+
+    def transactions(self) -> Iterator[Txn]:
+        for elem in iter_elements(self.path, (*_UNITS, *MESSAGES)):
+            name = local(elem.tag)
+            if name in MESSAGES:
+                self.messages_done += 1
+                self.scope = None
+                release(elem)
+                continue
+            scope = self._scope_of(elem)
+            scope.count += 1
+            at = f"{scope.path}/{name}[{scope.count}]"
+            if name == "Ntry":
+                yield from _camt_entry(elem, scope, at)
+            elif local(scope.parent.tag) == "PmtInf":
+                yield _pain001(flatten(elem), scope, at)
+            else:
+                yield _pacs008(flatten(elem), scope, at)
+            release(elem)
+        if not self.messages_done:
+            known = ", ".join(sorted(set(MESSAGES.values())))
+            raise InputError(f"no ISO 20022 message this loader reads; it reads {known}", path=str(self.path))
+
+    def _scope_of(self, elem: etree._Element) -> _Scope:
+        parent = elem.getparent()
+        if parent is None:
+            raise InputError(f"<{local(elem.tag)}> outside any message", path=str(self.path))
+        if self.scope is not None and self.scope.parent is parent:
+            return self.scope
+        header: dict[str, str] = {}
+        for child in parent:
+            key = local(child.tag)
+            if key in _UNITS:
+                continue
+            if len(child):
+                header[key] = ""
+                flatten(child, key + "/", header)
+            elif key not in header:
+                header[key] = (child.text or "").strip()
+        message = parent if local(parent.tag) in MESSAGES else parent.getparent()
+        group: dict[str, str] = {}
+        if message is not None:
+            head = next((c for c in message if local(c.tag) == "GrpHdr"), None)
+            if head is not None:
+                group = flatten(head)
+        blocks = 1 if self.scope is None or message is parent else self.scope.block + 1
+        self.scope = _Scope(parent, self._path(parent, message, blocks), header, group, block=blocks)
+        return self.scope
+
+    def _path(self, parent: etree._Element, message: etree._Element | None, block: int) -> str:
+        """XPath of ``parent``: the message by its number in the file, a payment block or statement by its."""
+        names: list[str] = []
+        node: etree._Element | None = parent
+        while node is not None:
+            name = local(node.tag)
+            if node is message:
+                name = f"{name}[{self.messages_done + 1}]"
+            elif node is parent:
+                name = f"{name}[{block}]"
+            names.append(name)
+            node = node.getparent()
+        return "/" + "/".join(reversed(names))
+
+
+def read_iso20022(path: Path, notes: list[str]) -> Iterator[Txn]:
+    """Every transaction in an ISO 20022 file, in file order."""
+    return _Reader(path).transactions()
+
+
+def _pacs008(f: dict[str, str], scope: _Scope, at: str) -> Txn:
+    txn = Txn(at)
+    group = scope.group
+    msg_id = group.get("MsgId") or "pacs.008"
+    txn.set("txn_id", _txn_id(f, "PmtId", msg_id, scope))
+    _amount(txn, f, ("IntrBkSttlmAmt", "InstdAmt"))
+    txn.set(
+        "ts",
+        f.get("IntrBkSttlmDt") or group.get("IntrBkSttlmDt") or f.get("AccptncDtTm") or group.get("CreDtTm"),
+    )
+    _party(txn, f, "payer", ("Dbtr",), "DbtrAcct", "DbtrAgt", at)
+    _party(txn, f, "payee", ("Cdtr",), "CdtrAcct", "CdtrAgt", at)
+    txn.set("channel", "wire")
+    txn.set("purpose", _remittance(f, f.get("PmtTpInf/CtgyPurp/Cd") or group.get("PmtTpInf/CtgyPurp/Cd")))
+    return txn
+
+
+def _pain001(f: dict[str, str], scope: _Scope, at: str) -> Txn:
+    txn = Txn(at)
+    head = scope.header
+    msg_id = scope.group.get("MsgId") or "pain.001"
+    txn.set("txn_id", _txn_id(f, "PmtId", f"{msg_id}/{head.get('PmtInfId', '')}", scope))
+    _amount(txn, f, ("Amt/InstdAmt", "Amt/EqvtAmt/Amt"))
+    txn.set("ts", head.get("ReqdExctnDt") or head.get("ReqdExctnDt/Dt") or head.get("ReqdExctnDt/DtTm"))
+    _party(txn, head, "payer", ("Dbtr",), "DbtrAcct", "DbtrAgt", scope.path)
+    _party(txn, f, "payee", ("Cdtr",), "CdtrAcct", "CdtrAgt", at)
+    txn.set("channel", "wire")
+    category = f.get("PmtTpInf/CtgyPurp/Cd") or head.get("PmtTpInf/CtgyPurp/Cd")
+    txn.set("purpose", _remittance(f, category, ultimate_payer=head.get("UltmtDbtr/Nm")))
+    return txn
+
+
+def _camt_entry(elem: etree._Element, scope: _Scope, at: str) -> Iterator[Txn]:
+    """One transaction per ``TxDtls`` of the entry, or one for the entry when it has none or one."""
+    entry: dict[str, str] = {}
+    details: list[dict[str, str]] = []
+    for child in elem:
+        key = local(child.tag)
+        if key == "NtryDtls":
+            details.extend(flatten(d) for d in child if local(d.tag) == "TxDtls")
+        elif len(child):
+            entry[key] = ""
+            flatten(child, key + "/", entry)
+        else:
+            entry[key] = (child.text or "").strip()
+            if child.get("Ccy") is not None:
+                entry[key + "@Ccy"] = child.get("Ccy", "")
+    if len(details) <= 1:
+        yield _camt(entry, details[0] if details else {}, scope, at, None)
+        return
+    for number, detail in enumerate(details, start=1):
+        yield _camt(entry, detail, scope, f"{at}/NtryDtls/TxDtls[{number}]", number)
+
+
+def _camt(entry: dict[str, str], d: dict[str, str], scope: _Scope, at: str, number: int | None) -> Txn:
+    """A camt entry (or one transaction of a batch entry) from the statement account's side."""
+    txn = Txn(at)
+    head = scope.header
+    account = head.get("Acct/Id/IBAN") or head.get("Acct/Id/Othr/Id") or head.get("Id") or "camt"
+    txn.set("txn_id", _camt_id(entry, d, account, scope, number))
+    if d.get("AmtDtls/TxAmt/Amt") or d.get("Amt"):
+        _amount(txn, d, ("AmtDtls/TxAmt/Amt", "Amt"))
+    else:
+        _amount(txn, entry, ("Amt",))
+    txn.set(
+        "ts",
+        entry.get("BookgDt/DtTm")
+        or entry.get("BookgDt/Dt")
+        or entry.get("ValDt/DtTm")
+        or entry.get("ValDt/Dt")
+        or head.get("CreDtTm"),
+    )
+    indicator = d.get("CdtDbtInd") or entry.get("CdtDbtInd")
+    own, other = ("payee", "payer") if indicator == "CRDT" else ("payer", "payee")
+    if indicator not in ("CRDT", "DBIT"):
+        shown = indicator or "(none)"
+        txn.problem(
+            "amount", f"credit/debit indicator must be CRDT or DBIT, not {shown!r}", f"{at}/CdtDbtInd"
+        )
+    _party(txn, head, own, ("Acct/Ownr",), "Acct", "Acct/Svcr", scope.path)
+    side = "Dbtr" if other == "payer" else "Cdtr"
+    _party(
+        txn,
+        d,
+        other,
+        (f"RltdPties/{side}", f"RltdPties/{side}/Pty"),
+        f"RltdPties/{side}Acct",
+        f"RltdAgts/{side}Agt",
+        at,
+    )
+    codes = [
+        ("status", _status(entry)),
+        ("reversal", "yes" if entry.get("RvslInd", "").lower() == "true" else None),
+        ("bank code", _bank_code(entry)),
+    ]
+    txn.set("purpose", _remittance(d, None, extra=codes, info=entry.get("AddtlNtryInf")))
+    return txn
+
+
+def _camt_id(
+    entry: dict[str, str], d: dict[str, str], account: str, scope: _Scope, number: int | None
+) -> str:
+    """The account servicer's reference within the statement's account, the same in camt.052, 053 and 054.
+
+    A batch entry's transactions without their own reference take the entry's
+    with their number (``REF/2``); without any reference, the entry's ordinal.
+    """
+    suffix = "" if number is None else f"/{number}"
+    entry_ref = entry.get("AcctSvcrRef") or entry.get("NtryRef")
+    ref = (
+        d.get("Refs/AcctSvcrRef")
+        or (entry_ref + suffix if entry_ref else None)
+        or _given(d.get("Refs/TxId"))
+        or _given(d.get("Refs/EndToEndId"))
+    )
+    ordinal = f"{scope.block}.{scope.count}{suffix}"
+    base = f"{account}:{ref}" if ref else f"{account}:#{ordinal}"
+    if ref and base in scope.seen:
+        base = f"{base}#{ordinal}"
+    scope.seen.add(base)
+    return base
+
+
+def _given(ref: str | None) -> str | None:
+    return ref if ref and ref.upper() not in _NOT_PROVIDED else None
+
+
+def _status(entry: dict[str, str]) -> str | None:
+    status = entry.get("Sts") or entry.get("Sts/Cd")
+    return status if status and status != "BOOK" else None
+
+
+def _bank_code(entry: dict[str, str]) -> str | None:
+    domain = entry.get("BkTxCd/Domn/Cd")
+    if not domain:
+        return entry.get("BkTxCd/Prtry/Cd")
+    return "/".join(
+        c for c in (domain, entry.get("BkTxCd/Domn/Fmly/Cd"), entry.get("BkTxCd/Domn/Fmly/SubFmlyCd")) if c
+    )
+
+
+def _txn_id(f: dict[str, str], refs: str, scope_id: str, scope: _Scope) -> str:
+    """A transaction id that is the same on every read of the file and unique within it.
+
+    The UETR is unique worldwide and names the same payment in every message
+    about it (an MT103 and its pacs.008). Otherwise the message's id and the
+    first reference given; a reference used twice within one message gets the
+    transaction's ordinal, and a transaction without a reference is named by
+    its ordinal.
+    """
+    uetr = f.get(f"{refs}/UETR")
+    if uetr:
+        return uetr.lower()
+    ref = (
+        _given(f.get(f"{refs}/TxId"))
+        or _given(f.get(f"{refs}/EndToEndId"))
+        or _given(f.get(f"{refs}/InstrId"))
+    )
+    ordinal = f"{scope.block}.{scope.count}"
+    base = f"{scope_id}:{ref}" if ref else f"{scope_id}:#{ordinal}"
+    if ref and base in scope.seen:
+        base = f"{base}#{ordinal}"
+    scope.seen.add(base)
+    return base
+
+
+def _amount(txn: Txn, f: dict[str, str], paths: tuple[str, ...]) -> None:
+    for path in paths:
+        if f.get(path):
+            txn.set("amount", f[path])
+            txn.set("currency", f.get(path + "@Ccy"))
+            return
+
+
+def _party(
+    txn: Txn,
+    f: dict[str, str],
+    side: str,
+    parties: tuple[str, ...],
+    account: str,
+    agent: str,
+    at: str,
+) -> None:
+    """Name, type, country, account and bank of one side; the country falls back to IBAN, then BIC."""
+    country = None
+    for p in parties:
+        txn.set(f"{side}_name", f.get(f"{p}/Nm"))
+        country = country or f.get(f"{p}/PstlAdr/Ctry") or f.get(f"{p}/CtryOfRes")
+        if f"{p}/Id/OrgId" in f:
+            txn.set(f"{side}_type", "organisation")
+        elif f"{p}/Id/PrvtId" in f:
+            txn.set(f"{side}_type", "person")
+    iban = f.get(f"{account}/Id/IBAN")
+    if iban:
+        checked = check_iban(iban)
+        txn.set(f"{side}_account", checked.value)
+        if checked.error:
+            txn.problem(f"{side}_account", f"{checked.error}: {iban!r}", f"{at}/{account}/Id/IBAN")
+        country = country or checked.country
+    else:
+        txn.set(f"{side}_account", given(f.get(f"{account}/Id/Othr/Id")))
+    bic = f.get(f"{agent}/FinInstnId/BICFI") or f.get(f"{agent}/FinInstnId/BIC")
+    if bic:
+        checked = check_bic(bic)
+        txn.set(f"{side}_bank", checked.value)
+        if checked.error:
+            txn.problem(f"{side}_bank", f"{checked.error}: {bic!r}", f"{at}/{agent}/FinInstnId")
+        country = country or checked.country
+    txn.set(f"{side}_country", country)
+
+
+def _remittance(
+    f: dict[str, str],
+    category: str | None,
+    *,
+    extra: list[tuple[str, str | None]] | None = None,
+    info: str | None = None,
+    ultimate_payer: str | None = None,
+) -> str | None:
+    """Unstructured remittance text, then structured references and codes as ``[label value]`` tags."""
+    return purpose(
+        [f.get("RmtInf/Ustrd"), info, f.get("AddtlTxInf")],
+        [
+            ("ref", f.get("RmtInf/Strd/CdtrRefInf/Ref")),
+            ("doc", f.get("RmtInf/Strd/RfrdDocInf/Nb")),
+            ("purpose", f.get("Purp/Cd") or f.get("Purp/Prtry")),
+            ("category", category),
+            ("ultimate payer", f.get("UltmtDbtr/Nm") or ultimate_payer),
+            ("ultimate payee", f.get("UltmtCdtr/Nm")),
+            *(extra or []),
+        ],
+    )
