@@ -27,6 +27,7 @@ import duckdb
 import pyarrow as pa
 
 from screening.detection.model import OPTIONAL_FIELDS, REQUIRED_COLUMNS, Rule, RuleError
+from screening.detection.reference import Reference
 from screening.detection.ruleset import RuleSet, Settings
 from screening.detection.views import build_views
 
@@ -50,6 +51,75 @@ class Detection(Protocol):
 
 
 _RUN_ALERTS = "run_alerts"
+
+
+class RuleEngine(Protocol):
+    """Where rule queries run: the payments they read and the rows they return.
+
+    The runner keeps everything else (bookmarks, episodes, alerts, evidence, the
+    manifest) in the store, the same for every engine: an engine turns a rule
+    into result rows, the runner turns result rows into alerts.
+    """
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def evidence_sources(self) -> str:
+        """A relation in the store with the (source, txn_id) of evidence payments."""
+        ...
+
+    def period_end(self, as_of: date | datetime | None) -> datetime: ...
+    def max_batch(self) -> int: ...
+    def unscreened(self, bookmark: dict[str, Any]) -> tuple[int, datetime | None]:
+        """How many payments the bookmark leaves unscreened, and the earliest one's time."""
+        ...
+
+    def prepare(
+        self, reference: Reference, bookmark: dict[str, Any], scan_from: datetime, until: datetime
+    ) -> None:
+        """Build the shared views and the set of unscreened payments (``new_txn``)."""
+        ...
+
+    def findings(
+        self, rule: Rule, parameters: dict[str, float | int], scan_from: datetime, until: datetime
+    ) -> pa.Table:
+        """The rule's rows whose evidence includes an unscreened payment."""
+        ...
+
+
+class DuckDBEngine:
+    """The embedded engine: rules run in the store's own DuckDB session."""
+
+    name = "duckdb"
+    evidence_sources = "payments"
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def period_end(self, as_of: date | datetime | None) -> datetime:
+        return period_end(self.con, as_of)
+
+    def max_batch(self) -> int:
+        return int(_one(self.con, "SELECT coalesce(max(batch_id), 0) FROM payments")[0])
+
+    def unscreened(self, bookmark: dict[str, Any]) -> tuple[int, datetime | None]:
+        new = _one(self.con, f"SELECT count(*), min(ts) FROM payments WHERE {UNSCREENED}", bookmark)
+        return int(new[0]), new[1]
+
+    def prepare(
+        self, reference: Reference, bookmark: dict[str, Any], scan_from: datetime, until: datetime
+    ) -> None:
+        build_views(self.con, reference, scan_from=scan_from, as_of=until)
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE new_txn AS SELECT DISTINCT txn_id FROM payments "
+            f"WHERE {UNSCREENED}",
+            bookmark,
+        )
+
+    def findings(
+        self, rule: Rule, parameters: dict[str, float | int], scan_from: datetime, until: datetime
+    ) -> pa.Table:
+        return _findings(self.con, rule, parameters, scan_from, until)
 
 
 @dataclass(frozen=True)
@@ -95,25 +165,31 @@ def run_rules(
     as_of: date | datetime | None = None,
     packs: tuple[str, ...] = (),
     progress: RuleProgress | None = None,
+    engine: RuleEngine | None = None,
 ) -> RunResult:
-    """Run the enabled rules of ``packs`` (all packs when empty) over new payments."""
+    """Run the enabled rules of ``packs`` (all packs when empty) over new payments.
+
+    ``engine`` runs the rule queries (the store's DuckDB session by default); the
+    alerts, evidence and run record always go to the store behind ``con``.
+    """
+    engine = engine or DuckDBEngine(con)
     unknown = sorted(set(packs) - set(ruleset.packs))
     if unknown:
         raise RuleError(f"no pack {unknown[0]!r}; the packs are {', '.join(ruleset.packs)}")
     rules = [r for r in ruleset.rules if settings.enabled(r) and (not packs or r.pack in packs)]
     rules.sort(key=lambda r: _RUN_ALERTS in r.detection)  # rules reading other rules' findings go last
     last_batch, last_as_of = last_screened(con)
-    until = period_end(con, as_of)
+    until = engine.period_end(as_of)
     unscreened = {"b": last_batch, "last": last_as_of, "until": until}
-    new = _one(con, f"SELECT count(*), min(ts) FROM payments WHERE {UNSCREENED}", unscreened)
-    new_payments, first_new = int(new[0]), new[1]
+    new_payments, first_new = engine.unscreened(unscreened)
     run_id = int(_one(con, "SELECT nextval('run_ids')")[0])
     started = datetime.now(UTC)
     longest = max((r.lookback for r in rules), default=None)
     scan_from = first_new - longest if first_new is not None and longest is not None else until
-    max_batch = int(_one(con, "SELECT coalesce(max(batch_id), 0) FROM payments")[0])
+    max_batch = engine.max_batch()
     manifest = {
         "kind": "rules",
+        "engine": engine.name,
         "engine_version": ENGINE_VERSION,
         "as_of": until.isoformat(),
         "scan_from": scan_from.isoformat(),
@@ -130,7 +206,7 @@ def run_rules(
     }
     con.execute("BEGIN TRANSACTION")
     try:
-        outcomes = _screen(con, rules, ruleset, settings, run_id, unscreened, scan_from, until,
+        outcomes = _screen(con, engine, rules, ruleset, settings, run_id, unscreened, scan_from, until,
                            base_currency, new_payments, progress)  # fmt: skip
         alerts = sum(o.alerts for o in outcomes)
         con.execute(
@@ -150,6 +226,7 @@ def run_rules(
 
 def _screen(
     con: duckdb.DuckDBPyConnection,
+    engine: RuleEngine,
     rules: list[Rule],
     ruleset: RuleSet,
     settings: Settings,
@@ -163,15 +240,11 @@ def _screen(
 ) -> list[RuleOutcome]:
     if new_payments == 0:
         return [RuleOutcome(r.id, r.pack, r.typology, 0, 0.0, "no new payments") for r in rules]
-    build_views(con, ruleset.reference, scan_from=scan_from, as_of=until)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {_RUN_ALERTS} (rule_id VARCHAR, typology VARCHAR, subject VARCHAR, "
         "severity VARCHAR, score DOUBLE)"
     )
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE new_txn AS SELECT DISTINCT txn_id FROM payments WHERE {UNSCREENED}",
-        unscreened,
-    )
+    engine.prepare(ruleset.reference, unscreened, scan_from, until)
     has_occupation = int(_one(con, "SELECT count(*) FROM accounts WHERE occupation IS NOT NULL")[0]) > 0
     outcomes = []
     for position, rule in enumerate(rules):
@@ -182,8 +255,8 @@ def _screen(
             outcomes.append(RuleOutcome(rule.id, rule.pack, rule.typology, 0, 0.0, reason))
             continue
         clock = time.perf_counter()
-        findings = _findings(con, rule, settings.parameters_for(rule), scan_from, until)
-        new, updated = _store_alerts(con, rule, findings, run_id, base_currency)
+        findings = engine.findings(rule, settings.parameters_for(rule), scan_from, until)
+        new, updated = _store_alerts(con, rule, findings, run_id, base_currency, engine.evidence_sources)
         outcomes.append(
             RuleOutcome(rule.id, rule.pack, rule.typology, new, time.perf_counter() - clock, updated=updated)
         )
@@ -219,7 +292,12 @@ def _findings(
 
 
 def _store_alerts(
-    con: duckdb.DuckDBPyConnection, rule: Rule, findings: pa.Table, run_id: int, base_currency: str
+    con: duckdb.DuckDBPyConnection,
+    rule: Rule,
+    findings: pa.Table,
+    run_id: int,
+    base_currency: str,
+    sources: str = "payments",
 ) -> tuple[int, int]:
     """Write new alerts, bring episodes already alerted up to date; return (new, updated).
 
@@ -245,16 +323,22 @@ def _store_alerts(
             "evidence_count": len(txns),
         })  # fmt: skip
         evidence.extend({"alert_id": alert_id, "txn_id": t} for t in txns)
-    return write_alerts(con, rows, evidence)
+    return write_alerts(con, rows, evidence, sources=sources)
 
 
 def write_alerts(
-    con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], evidence: list[dict[str, str]]
+    con: duckdb.DuckDBPyConnection,
+    rows: list[dict[str, Any]],
+    evidence: list[dict[str, str]],
+    *,
+    sources: str = "payments",
 ) -> tuple[int, int]:
     """Insert new alert episodes, update grown ones and add their evidence; return (new, updated).
 
     ``rows`` hold the ``alerts`` columns plus ``evidence_count``; ``evidence`` the
     (alert_id, txn_id) pairs. Rules and network patterns both write through here.
+    ``sources`` names the relation giving each evidence payment's source system:
+    the stored payments, or what another engine collected of its own.
     """
     if not rows:
         return 0, 0
@@ -281,7 +365,7 @@ def write_alerts(
         )
         con.execute(
             "INSERT INTO alert_evidence SELECT DISTINCT e.alert_id, p.source, e.txn_id FROM __evidence e "
-            "JOIN payments p ON p.txn_id = e.txn_id WHERE NOT EXISTS (SELECT 1 FROM alert_evidence x "
+            f"JOIN {sources} p ON p.txn_id = e.txn_id WHERE NOT EXISTS (SELECT 1 FROM alert_evidence x "
             "WHERE x.alert_id = e.alert_id AND x.source = p.source AND x.txn_id = e.txn_id)"
         )
         con.execute(

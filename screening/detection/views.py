@@ -44,25 +44,37 @@ def build_views(
     con: duckdb.DuckDBPyConnection, reference: Reference, *, scan_from: datetime, as_of: datetime
 ) -> None:
     """Create the shared tables for one run (temporary, gone with the connection)."""
-    _table(con, "ref_country", _pairs(reference.countries, "list", "code"))
+    for name, table in reference_tables(reference).items():
+        _table(con, name, table)
+    params = view_parameters(reference, scan_from=scan_from, as_of=as_of)
+    for sql in view_statements():
+        con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+
+
+def reference_tables(reference: Reference) -> dict[str, pa.Table]:
+    """The reference lists as tables, by the names rules read them under."""
     origins, venues, donors = zip(*reference.corridors, strict=True) if reference.corridors else ((), (), ())
-    _table(con, "ref_corridor", pa.table({"origin": origins, "venue": venues, "donor": donors}))
-    _table(con, "ref_role_mcc", _pairs(reference.role_mccs, "role", "mcc"))
-    params: dict[str, Any] = {
+    return {
+        "ref_country": _pairs(reference.countries, "list", "code"),
+        "ref_corridor": pa.table({"origin": origins, "venue": venues, "donor": donors}),
+        "ref_role_mcc": _pairs(reference.role_mccs, "role", "mcc"),
+    }
+
+
+def view_parameters(reference: Reference, *, scan_from: datetime, as_of: datetime) -> dict[str, Any]:
+    """The values the view statements bind: the scanned period and the reference patterns."""
+    return {
         "scan_from": scan_from,
         "as_of": as_of,
         "occupations": reference.medical_occupations,
         "medical_terms": reference.medical_terms,
         **{f"names_{role.lower()}": reference.role_names[role] for role in ROLES},
     }
-    con.execute(_COUNTRY_FLAGS_SQL)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE corridor_pair AS "
-        "SELECT origin AS a, venue AS b FROM ref_corridor UNION SELECT venue, donor FROM ref_corridor"
-    )
-    con.execute(_PARTY_SQL, {k: v for k, v in params.items() if f"${k}" in _PARTY_SQL})
-    sp = _screened_payments_sql()
-    con.execute(sp, {k: v for k, v in params.items() if f"${k}" in sp})
+
+
+def view_statements() -> tuple[str, ...]:
+    """The statements that build the shared tables, in order (other engines translate them)."""
+    return (_COUNTRY_FLAGS_SQL, _CORRIDOR_PAIR_SQL, _PARTY_SQL, _screened_payments_sql())
 
 
 def _pairs(groups: dict[str, tuple[str, ...]], group: str, member: str) -> pa.Table:
@@ -123,6 +135,11 @@ SELECT seen.account, seen.name,
 FROM seen LEFT JOIN kyc USING (account)
 """
 
+
+_CORRIDOR_PAIR_SQL = (
+    "CREATE OR REPLACE TEMP TABLE corridor_pair AS "
+    "SELECT origin AS a, venue AS b FROM ref_corridor UNION SELECT venue, donor FROM ref_corridor"
+)
 
 _COUNTRY_FLAGS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE country_flag AS
