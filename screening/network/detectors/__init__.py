@@ -10,6 +10,11 @@ reduced graph.
 from __future__ import annotations
 
 from screening.network.context import Detector
+from screening.network.detectors.cycles import detect_cycles
+from screening.network.detectors.scatter_gather import detect_scatter_gather
 
-DETECTORS: dict[str, Detector] = {}
+DETECTORS: dict[str, Detector] = {
+    "cycles": detect_cycles,
+    "scatter_gather": detect_scatter_gather,
+}
 """Detector name -> function; a pattern file naming an unknown detector is refused."""
