@@ -15,6 +15,7 @@ from screening.reports.case import load_case
 from screening.reports.config import EXAMPLE_CONFIG, ReportConfig, load_config
 from screening.reports.goaml import ReportOptions, build_report, load_schema, write_report
 from screening.reports.goaml import write_atomically as write_file
+from screening.reports.graph import case_graph
 from screening.reports.html import render_html
 from screening.reports.pdf import render_pdf
 from screening.store import DEFAULT_DB
@@ -58,19 +59,22 @@ def report(
     ] = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Report alerts: a goAML STR validated against the FIU's schema, or a case report."""  # fmt: skip
+    """Report alerts: a goAML STR validated against the FIU's schema, or a case report."""
     moment = _moment(at)
     goaml = _goaml_settings(config, xsd) if output is ReportFormat.goaml else None
     with open_store(db, read_only=True) as store:
         case = load_case(store.connection, alert_ids, store.base_currency)
+        graph = case_graph(store.connection, case) if goaml is None else None
     if goaml is not None:
         settings, schema_path = goaml
         tree = build_report(case, settings, ReportOptions(submission_date=moment, reference=reference))
         write_report(tree, load_schema(schema_path), schema_path, out)
-    elif output is ReportFormat.html:
-        write_file(out, render_html(case, generated_at=moment).encode("utf-8"))
-    else:
-        render_pdf(render_html(case, generated_at=moment), out)
+    elif graph is not None:
+        page = render_html(case, graph, generated_at=moment)
+        if output is ReportFormat.html:
+            write_file(out, page.encode("utf-8"))
+        else:
+            render_pdf(page, out)
     err.print(f"wrote {out}", markup=False)
 
 

@@ -1,29 +1,35 @@
-"""The case's money flows as a graph: who paid whom, aggregated over the evidence payments."""
+"""The case's money flows as a graph: who paid whom, aggregated over the evidence payments.
+
+Node and edge attributes are those of ``screening.network.build`` (the network
+views and pictures read them), so a broker in a case report is the same broker
+in every network view.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import duckdb
 import networkx as nx
 import polars as pl
 
+from screening.network.build import node_attributes
 from screening.reports.case import Case
 
 
-def case_graph(case: Case) -> nx.DiGraph[str]:
-    """Payer -> payee, one edge per pair with count, amount (base currency), first and last (Unix seconds).
+def case_graph(con: duckdb.DuckDBPyConnection, case: Case) -> nx.DiGraph[str]:
+    """Payer -> payee, one edge per pair: count, amount (base currency), first and last (Unix seconds).
 
-    Nodes are accounts, with name, country, type, role (subject or
-    counterparty), risk and alerts (subjects only). A side without an account,
-    such as the depositor of cash, is one node per channel, e.g. ``(cash)``.
+    Accounts carry name, country, type, role, roles, risk, alerts, victim and
+    focus (the case's subjects). A side without an account, such as the
+    depositor of cash, becomes one node per channel, e.g. ``(cash)``.
     """
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    subjects = {s.account: s for s in case.subjects}
+    unnamed = pl.format("({})", pl.col("channel").fill_null("unknown"))
     flows = (
         case.payments.with_columns(
-            payer=pl.coalesce("payer_account", pl.format("({})", pl.col("channel").fill_null("unknown"))),
-            payee=pl.coalesce("payee_account", pl.format("({})", pl.col("channel").fill_null("unknown"))),
-            amount_base=pl.col("amount_base").cast(pl.Float64),
+            payer=pl.coalesce("payer_account", unnamed),
+            payee=pl.coalesce("payee_account", unnamed),
+            amount_base=pl.col("amount_base").cast(pl.Float64).fill_null(0.0),
             seconds=pl.col("ts").dt.epoch("s"),
         )
         .group_by("payer", "payee")
@@ -35,40 +41,28 @@ def case_graph(case: Case) -> nx.DiGraph[str]:
         )
         .sort("payer", "payee")
     )
-    for side in ("payer", "payee"):
-        for row in _parties(case.payments, side).iter_rows(named=True):
-            if row["account"] not in graph:
-                graph.add_node(row["account"], **_node(row, subjects))
+    accounts = sorted(
+        {a for side in ("payer_account", "payee_account") for a in case.payments[side].drop_nulls().to_list()}
+    )
+    known = node_attributes(
+        con,
+        pl.DataFrame({"account": accounts}, schema={"account": pl.String}).to_arrow(),
+        focus=tuple(s.account for s in case.subjects),
+    )
+    graph: nx.DiGraph[str] = nx.DiGraph(
+        title=f"Money flows of {', '.join(s.account for s in case.subjects)}",
+        base_currency=case.base_currency,
+    )
     for row in flows.iter_rows(named=True):
-        for end in ("payer", "payee"):
-            if row[end] not in graph:
-                graph.add_node(row[end], **_node({"account": row[end]}, subjects))
+        for end in (row["payer"], row["payee"]):
+            if end not in graph:
+                graph.add_node(end, **known.get(end, _unnamed(end)))
         graph.add_edge(row["payer"], row["payee"], count=row["count"], amount=round(row["amount"], 2),
                        first=int(row["first"]), last=int(row["last"]))  # fmt: skip
     return graph
 
 
-def _parties(payments: pl.DataFrame, side: str) -> pl.DataFrame:
-    """Each account on one side with its most frequent name, country and type."""
-    return (
-        payments.filter(pl.col(f"{side}_account").is_not_null())
-        .group_by(account=pl.col(f"{side}_account"))
-        .agg(
-            name=pl.col(f"{side}_name").drop_nulls().mode().sort().first(),
-            country=pl.col(f"{side}_country").drop_nulls().mode().sort().first(),
-            type=pl.col(f"{side}_type").drop_nulls().mode().sort().first(),
-        )
-        .sort("account")
-    )
-
-
-def _node(row: dict[str, Any], subjects: dict[str, Any]) -> dict[str, Any]:
-    subject = subjects.get(row["account"])
-    return {
-        "name": row.get("name") or (subject.names[0] if subject and subject.names else None),
-        "country": row.get("country"),
-        "type": row.get("type"),
-        "role": "subject" if subject else "counterparty",
-        "risk": subject.risk if subject else None,
-        "alerts": list(subject.alert_ids) if subject else [],
-    }
+def _unnamed(label: str) -> dict[str, Any]:
+    """A side the payments name no account for: no one to attribute risk or alerts to."""
+    return {"name": label, "country": "", "type": "", "role": "", "roles": "", "risk": 0.0, "alerts": 0,
+            "victim": False, "focus": False}  # fmt: skip

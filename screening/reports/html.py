@@ -13,9 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 import jinja2
+import networkx as nx
 
 from screening.reports.case import Case
-from screening.reports.graph import case_graph
 
 _ENVIRONMENT = jinja2.Environment(
     loader=jinja2.PackageLoader("screening.reports", "templates"),
@@ -26,9 +26,10 @@ _ENVIRONMENT = jinja2.Environment(
 )
 
 
-def render_html(case: Case, *, generated_at: datetime, picture: str | None = None) -> str:
-    """The case report; ``picture`` is a data URI of the network picture, when one can be drawn."""
-    graph = case_graph(case)
+def render_html(
+    case: Case, graph: nx.DiGraph[str], *, generated_at: datetime, picture: str | None = None
+) -> str:
+    """The case report with its ``case_graph``; ``picture`` is a data URI of the drawn network."""
     flows = [
         {"payer": u, "payee": v, "payer_name": graph.nodes[u]["name"], "payee_name": graph.nodes[v]["name"],
          **data}
