@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from screening.network.context import Detector
 from screening.network.detectors.cycles import detect_cycles
+from screening.network.detectors.organ_ring import detect_organ_rings
 from screening.network.detectors.scatter_gather import detect_scatter_gather
 
 DETECTORS: dict[str, Detector] = {
+    "organ_ring": detect_organ_rings,
     "cycles": detect_cycles,
     "scatter_gather": detect_scatter_gather,
 }
