@@ -1,0 +1,138 @@
+"""Commands over payment networks: trace (following the proceeds)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import polars as pl
+import typer
+from rich.table import Table
+
+from screening.cli.common import DbOption, ListFormat, app, open_store, out, safe_for_spreadsheets
+from screening.errors import InputError
+from screening.network.trace import DEFAULT_MIN_AMOUNT, TraceResult, trace
+from screening.store import DEFAULT_DB
+
+_LABELS = {
+    "forward": ("received", "paid on", "held"),
+    "backward": ("sent", "traced back", "own / untraced"),
+}
+"""Column headings of attributed, onward and remaining, per direction."""
+
+
+@app.command(name="trace")
+def trace_command(
+    account: Annotated[str, typer.Argument(help="The account whose money to follow.")],
+    forward: Annotated[
+        bool, typer.Option("--forward/--backward", help="Where the money went, or where it came from.")
+    ] = True,
+    hops: Annotated[int, typer.Option("--hops", help="Follow the money this many payments far.")] = 3,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only payments from this day on (YYYY-MM-DD).")
+    ] = None,
+    min_amount: Annotated[
+        float,
+        typer.Option("--min-amount", help="Stop at accounts handling less of the money (base currency)."),
+    ] = DEFAULT_MIN_AMOUNT,
+    flows: Annotated[bool, typer.Option("--flows", help="Also list the payments that carried it.")] = False,
+    output: Annotated[ListFormat, typer.Option("--format", help="table, json or csv.")] = ListFormat.table,
+    to: Annotated[
+        Path | None, typer.Option("--out", help="Also write the flows to this file: .csv or .json.")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Where the money of ACCOUNT went (or came from), attributed pro rata and in time order."""
+    if to is not None and to.suffix.lower() not in (".csv", ".json"):
+        raise InputError(f"--out {to}: the file name must end in .csv or .json")
+    with open_store(db, read_only=True) as store:
+        result = trace(store, account, direction="forward" if forward else "backward", hops=hops,
+                       since=_day(since), min_amount=min_amount)  # fmt: skip
+        currency = store.base_currency
+    if to is not None:
+        to.write_text(_csv(result.flows) if to.suffix.lower() == ".csv" else _json(result, with_flows=True))
+    if output is ListFormat.json:
+        out.print(_json(result, with_flows=flows), markup=False, soft_wrap=True)
+    elif output is ListFormat.csv:
+        out.print(_csv(result.flows if flows else result.totals), markup=False, soft_wrap=True, end="")
+    else:
+        print_trace(result, currency, with_flows=flows)
+
+
+def _day(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%d")
+    except ValueError as error:
+        raise InputError(f"--since {text!r} is not a date like 2026-03-01") from error
+
+
+def _csv(frame: pl.DataFrame) -> str:
+    return safe_for_spreadsheets(frame.with_columns(pl.col(pl.Datetime).dt.to_string())).write_csv()
+
+
+def _json(result: TraceResult, *, with_flows: bool) -> str:
+    document: dict[str, Any] = {"summary": result.summary(), "totals": result.totals.to_dicts()}
+    if with_flows:
+        document["flows"] = result.flows.to_dicts()
+    return json.dumps(document, default=str, ensure_ascii=False, indent=2)
+
+
+def print_trace(result: TraceResult, currency: str, *, with_flows: bool = False) -> None:
+    """The accounts the money reached, how much of it each handled, and what the trace could not explain."""
+    since = f" since {result.since:%Y-%m-%d}" if result.since else ""
+    verb = "paid out" if result.direction == "forward" else "received"
+    if result.traced == 0:
+        out.print(f"{result.start} {verb} nothing{since}; nothing to trace.", markup=False)
+        return
+    got, onward, remaining = _LABELS[result.direction]
+    table = Table(
+        "hop", "account", "name", "country", "role", got, "share", onward, remaining, "alerts", "risk",
+        title=f"{result.direction.capitalize()} trace of {result.start}{since}, {result.hops} hops: "
+        f"{result.traced:,.2f} {currency} {verb}",
+    )  # fmt: skip
+    for row in result.totals.iter_rows(named=True):
+        role = row["role"] + (" (likely victim)" if row["victim"] else "")
+        table.add_row(
+            str(row["hop"]), row["account"], row["name"], row["country"], role, f"{row['attributed']:,.2f}",
+            f"{row['share']:.1%}", f"{row['onward']:,.2f}", f"{row['remaining']:,.2f}", str(row["alerts"]),
+            f"{row['risk']:.2f}",
+        )  # fmt: skip
+    out.print(table)
+    for line in _notes(result, currency):
+        out.print(line, markup=False)
+    if with_flows:
+        flows = Table("hop", "time (UTC)", "txn", "from", "to", "amount", "traced", "share", title="Flows")
+        for row in result.flows.iter_rows(named=True):
+            flows.add_row(str(row["hop"]), f"{row['ts']:%Y-%m-%d %H:%M}", row["txn_id"],
+                          row["from"] or "cash", row["to"] or "cash", f"{row['amount']:,.2f}",
+                          f"{row['attributed']:,.2f}", f"{row['share']:.1%}")  # fmt: skip
+        out.print(flows)
+
+
+def _notes(result: TraceResult, currency: str) -> list[str]:
+    """What the table does not show: crumbs, cash, and funds of unknown origin."""
+    notes = []
+    if result.crumb_accounts:
+        notes.append(
+            f"{result.crumb_accounts:,} more accounts handled less than {result.min_amount:,.2f} {currency} "
+            f"each: {result.crumbs:,.2f} {currency} in all, not listed or followed."
+        )
+    if result.cash:
+        side = "left in cash (no payee account)" if result.direction == "forward" else "came in cash"
+        notes.append(f"{result.cash:,.2f} {currency} {side}.")
+    if result.direction == "backward" and result.unexplained:
+        notes.append(
+            f"Unexplained / own funds: {result.unexplained:,.2f} {currency} "
+            f"({result.unexplained / result.traced:.1%}) goes back to money the followed accounts "
+            "held before the window or got outside the data (unknown origin)."
+        )
+    if result.direction == "forward" and result.opening:
+        notes.append(
+            f"The followed accounts held at least {result.opening:,.2f} {currency} of unknown origin "
+            "before the window; pro rata it dilutes the traced share of their payments."
+        )
+    return notes
