@@ -25,6 +25,10 @@ SELECT p.source, p.txn_id, p.ts, p.amount, p.currency, p.amount_base,
 FROM ev JOIN payments p ON p.source = ev.source AND p.txn_id = ev.txn_id
 ORDER BY p.ts, p.source, p.txn_id
 """
+_MEMBERS = """
+SELECT alert_id, account, role, victim FROM alert_members
+WHERE list_contains($ids, alert_id) ORDER BY alert_id, victim, role, account
+"""
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,11 @@ class Subject:
 
 @dataclass(frozen=True)
 class Case:
-    """What a report is built from; alerts in the order asked for, payments by time."""
+    """What a report is built from; alerts in the order asked for, payments by time.
+
+    Each alert is ``alert_detail``'s dict with ``members``: the accounts of a
+    network finding with their roles, victims (such as organ donors) marked.
+    """
 
     alerts: tuple[dict[str, Any], ...]
     payments: pl.DataFrame
@@ -62,6 +70,11 @@ def load_case(con: duckdb.DuckDBPyConnection, alert_ids: list[str], base_currenc
             raise InputError(f"no alert {alert_id!r}; `screening alerts` lists them")
         detail.pop("evidence")
         alerts.append(detail)
+    members: dict[str, list[dict[str, Any]]] = {}
+    for alert_id, account, role, victim in con.execute(_MEMBERS, {"ids": wanted}).fetchall():
+        members.setdefault(alert_id, []).append({"account": account, "role": role, "victim": victim})
+    for alert in alerts:
+        alert["members"] = members.get(alert["alert_id"], [])
     frame = pl.from_arrow(con.sql(_EVIDENCE, params={"ids": wanted}).to_arrow_table())
     assert isinstance(frame, pl.DataFrame)
     return Case(

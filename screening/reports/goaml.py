@@ -97,8 +97,17 @@ def narrative(case: Case) -> str:
             f"{alert['severity']}), score {alert['score']:.2f}, subject {alert['subject']}"
             + (f", {window}" if window else "")
             + f". {alert['explanation']}"
+            + _members(alert["members"])
         )
     return _limit("\n".join(lines), _COMMENTS_LIMIT)
+
+
+def _members(members: list[dict[str, Any]]) -> str:
+    """Network members with their roles; victims are named as such, never as suspects."""
+    if not members:
+        return ""
+    described = (f"{m['account']} ({m['role']}{', likely victim' if m['victim'] else ''})" for m in members)
+    return f" Members: {'; '.join(described)}."
 
 
 def indicator_codes(case: Case, config: ReportConfig) -> list[str]:

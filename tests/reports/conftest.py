@@ -1,4 +1,4 @@
-"""A small store with two alerts on a broker's account, built from fixtures for every report test.
+"""A small store with two alerts on a broker's account, a network finding and a rule's, for the report tests.
 
 The alerts are written into the store directly, not found by running the rules,
 so that the reports (and their golden files) change only when the report code does.
@@ -27,23 +27,33 @@ P3,2026-03-05T16:40:00Z,60000,EUR,{BROKER},Medi-Travel Consult GmbH,DE,organisat
 P4,2026-03-06T10:05:00Z,9500,USD,,Ahmad Karimi,AF,person,,{BROKER},Medi-Travel Consult GmbH,DE,organisation,COBADEFFXXX,cash,
 P5,2026-03-06T12:30:00Z,9800,USD,,,,,,{BROKER},Medi-Travel Consult GmbH,DE,organisation,COBADEFFXXX,cash,
 P6,2026-03-07T08:00:00Z,1200,EUR,{BROKER},Medi-Travel Consult GmbH,DE,organisation,COBADEFFXXX,ACC-77,"=HYPERLINK(""http://x"")",,,,card,hotel
+P7,2026-03-07T14:20:00Z,3000,USD,{BROKER},Medi-Travel Consult GmbH,DE,organisation,COBADEFFXXX,MD24AG000225100013104168,Ion Popa,MD,person,AGRNMD2X,wire,advance
 """
 RATES = "day,currency,rate\n2026-03-01,EUR,1.08000000\n2026-03-01,USD,1.00000000\n"
 
 ALERTS = (
     {
-        "alert_id": "OB-05-v1-DE89370400440532013000-20260302",
-        "rule_id": "OB-05",
+        "alert_id": "NW-01-v1-DE89370400440532013000-20260302",
+        "rule_id": "NW-01",
         "typology": "organ brokering",
-        "pack": "organ-brokering",
-        "severity": "high",
-        "score": 0.86,
+        "pack": "networks",
+        "severity": "critical",
+        "score": 0.91,
         "window_start": datetime(2026, 3, 2, 9, 15, tzinfo=UTC),
-        "window_end": datetime(2026, 3, 7, 8, 0, tzinfo=UTC),
-        "figures": {"patients": 2, "total": 117000.0, "venue": "TR"},
-        "explanation": f"Account {BROKER} received 117,000 USD from 2 patients abroad and paid {HOSTILE} in TR.",
-        "evidence": ("P1", "P2", "P3", "P6"),
-        "parameters": {"min_total": 20000},
+        "window_end": datetime(2026, 3, 7, 14, 20, tzinfo=UTC),
+        "figures": {"recipients": 2, "donors": 1, "received": 89640.0, "venue": "TR", "members": 6},
+        "explanation": f"Broker {BROKER} received 89,640 USD from 2 recipients, paid a donor in MD and "
+        f"{HOSTILE} in TR.",
+        "evidence": ("P1", "P2", "P3", "P6", "P7"),
+        "parameters": {"price_min": 15000},
+        "members": (
+            (BROKER, "broker", False),
+            ("GB29NWBK60161331926819", "recipient", False),
+            ("IL620108000000099999999", "recipient", False),
+            ("TR330006100519786457841326", "medical", False),
+            ("ACC-77", "facilitator", False),
+            ("MD24AG000225100013104168", "donor", True),
+        ),
     },
     {
         "alert_id": "ML-01-v1-DE89370400440532013000-20260306",
@@ -58,6 +68,7 @@ ALERTS = (
         "explanation": f"Account {BROKER} had 2 cash deposits just under 10,000 USD within 48 hours.",
         "evidence": ("P4", "P5"),
         "parameters": {"threshold": 10000},
+        "members": (),
     },
 )
 
@@ -87,6 +98,11 @@ def build_case_store(folder: Path, payments: str = PAYMENTS) -> Path:
                  "we": a["window_end"], "figures": json.dumps(a["figures"]), "explanation": a["explanation"],
                  "pack": a["pack"]},
             )  # fmt: skip
+            for account, role, victim in a["members"]:
+                con.execute(
+                    "INSERT INTO alert_members VALUES ($id, $account, $role, $victim, NULL)",
+                    {"id": a["alert_id"], "account": account, "role": role, "victim": victim},
+                )
             for txn in a["evidence"]:
                 con.execute(
                     "INSERT INTO alert_evidence VALUES ($id, 'core-banking', $txn)",

@@ -56,12 +56,18 @@ def test_the_page_loads_nothing_from_elsewhere(page: str) -> None:
     assert not re.search(r"<(link|script|iframe|object|embed)\b|@import|url\(", page, re.IGNORECASE)
 
 
+def test_a_donor_is_shown_as_a_likely_victim_not_a_suspect(page: str) -> None:
+    assert (
+        "<td><code>MD24AG000225100013104168</code></td><td>donor (likely victim, not a suspect)</td>" in page
+    )
+
+
 def test_every_alert_explanation_figure_and_evidence_payment_is_in_the_report(page: str) -> None:
     for alert in ALERTS:
         assert alert["alert_id"] in page
     assert "Account DE89370400440532013000 had 2 cash deposits just under 10,000 USD within 48 hours." in page
-    assert '<td>patients</td><td class="num">2</td>' in page
-    for txn in ("P1", "P2", "P3", "P4", "P5", "P6"):
+    assert '<td>recipients</td><td class="num">2</td>' in page
+    for txn in ("P1", "P2", "P3", "P4", "P5", "P6", "P7"):
         assert f"<code>{txn}</code>" in page
     assert "45,000.00 EUR" in page and "48,600.00" in page
 
@@ -71,7 +77,7 @@ def test_the_graph_aggregates_payments_per_payer_and_payee(
 ) -> None:
     case, graph = case_and_graph
     assert graph.nodes[BROKER] == {
-        "name": "Medi-Travel Consult GmbH", "country": "DE", "type": "organisation", "role": "", "roles": "",
+        "name": "Medi-Travel Consult GmbH", "country": "DE", "type": "organisation", "role": "broker", "roles": "broker",
         "risk": case.subjects[0].risk, "alerts": 2, "victim": False, "focus": True,
     }  # fmt: skip
     assert graph.nodes["GB29NWBK60161331926819"]["focus"] is False
@@ -80,7 +86,8 @@ def test_the_graph_aggregates_payments_per_payer_and_payee(
     cash = graph.edges["(cash)", BROKER]
     assert cash == {"count": 2, "amount": 19300.0, "first": 1772791500, "last": 1772800200}
     assert graph.edges[BROKER, "ACC-77"]["amount"] == 1296.0
-    assert graph.number_of_edges() == 5
+    assert graph.nodes["MD24AG000225100013104168"]["victim"] is True
+    assert graph.number_of_edges() == 6
 
 
 def test_cli_writes_the_html_report(case_db: Path, tmp_path: Path) -> None:

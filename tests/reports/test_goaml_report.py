@@ -55,7 +55,15 @@ def test_report_matches_the_golden_file(case_db: Path, goaml_xsd: Path) -> None:
 def test_every_evidence_payment_is_a_transaction_with_both_parties(case_db: Path, goaml_xsd: Path) -> None:
     report = assert_valid(report_bytes(case_db, ALL), goaml_xsd)
     transactions = report.findall("transaction")
-    assert [t.findtext("transactionnumber") for t in transactions] == ["P1", "P2", "P3", "P4", "P5", "P6"]
+    assert [t.findtext("transactionnumber") for t in transactions] == [
+        "P1",
+        "P2",
+        "P3",
+        "P4",
+        "P5",
+        "P6",
+        "P7",
+    ]
     for t in transactions:
         assert t.find("t_from") is not None and t.find("t_to") is not None
         assert t.find("t_from_my_client") is None and t.find("t_to_my_client") is None
@@ -76,6 +84,14 @@ def test_a_cash_depositor_without_an_account_is_a_person(case_db: Path, goaml_xs
     assert deposit.findtext("t_from/from_person/last_name") == "Karimi"
 
 
+def test_the_narrative_names_network_members_and_donors_as_likely_victims(
+    case_db: Path, goaml_xsd: Path
+) -> None:
+    reason = assert_valid(report_bytes(case_db, ALL), goaml_xsd).findtext("reason") or ""
+    assert f"Members: {BROKER} (broker); " in reason
+    assert "MD24AG000225100013104168 (donor, likely victim)." in reason
+
+
 def test_indicators_come_from_the_typologies_through_the_config(case_db: Path, goaml_xsd: Path) -> None:
     report = assert_valid(report_bytes(case_db, ALL), goaml_xsd)
     assert [i.text for i in report.iterfind("report_indicators/indicator")] == ["FOWNB", "STRUC", "ML002"]
@@ -91,7 +107,7 @@ def test_names_outside_the_goaml_pattern_are_folded_and_kept_as_written(
     case_db: Path, goaml_xsd: Path
 ) -> None:
     report = assert_valid(report_bytes(case_db, ALL), goaml_xsd)
-    [p1, _, p3, *_, p6] = report.findall("transaction")
+    [p1, _, p3, _, _, p6, _] = report.findall("transaction")
     assert p1.findtext("t_from/from_account/account_name") == "Zoe Agaoglu"
     assert p3.findtext("t_to/to_account/account_name") == "script alert 'x' script Klinik Co"
     assert f"Payee name as written: {HOSTILE}" in (p3.findtext("comments") or "")
@@ -182,4 +198,4 @@ def test_the_broker_is_the_subject(case_db: Path) -> None:
     [subject] = case.subjects
     assert subject.account == BROKER and subject.type == "organisation" and subject.country == "DE"
     assert subject.alert_ids == tuple(ALL)
-    assert subject.risk == pytest.approx(1 - (1 - 0.86 * 0.75) * (1 - 0.7 * 0.5), abs=1e-4)
+    assert subject.risk == pytest.approx(1 - (1 - 0.91 * 1.0) * (1 - 0.7 * 0.5), abs=1e-4)
