@@ -10,13 +10,17 @@ reduced graph.
 from __future__ import annotations
 
 from screening.network.context import Detector
+from screening.network.detectors.brokers import detect_brokers
+from screening.network.detectors.bipartite import detect_bipartite
 from screening.network.detectors.cycles import detect_cycles
 from screening.network.detectors.organ_ring import detect_organ_rings
 from screening.network.detectors.scatter_gather import detect_scatter_gather
 
 DETECTORS: dict[str, Detector] = {
+    "brokers": detect_brokers,
     "organ_ring": detect_organ_rings,
     "cycles": detect_cycles,
     "scatter_gather": detect_scatter_gather,
+    "bipartite": detect_bipartite,
 }
 """Detector name -> function; a pattern file naming an unknown detector is refused."""
