@@ -199,3 +199,13 @@ def test_the_broker_is_the_subject(case_db: Path) -> None:
     assert subject.account == BROKER and subject.type == "organisation" and subject.country == "DE"
     assert subject.alert_ids == tuple(ALL)
     assert subject.risk == pytest.approx(1 - (1 - 0.91 * 1.0) * (1 - 0.7 * 0.5), abs=1e-4)
+
+
+def test_a_narrative_longer_than_goaml_allows_is_shortened_with_a_note(
+    case_db: Path, goaml_xsd: Path
+) -> None:
+    with Store.open(case_db) as store:
+        store.connection.execute("UPDATE alerts SET explanation = repeat('Paid a donor. ', 700)")
+    reason = assert_valid(report_bytes(case_db, ALL), goaml_xsd).findtext("reason") or ""
+    assert len(reason) == 8000
+    assert reason.endswith(" [shortened; the HTML case report lists every alert in full]")
