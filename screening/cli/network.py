@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import polars as pl
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from screening.cli.common import DbOption, ListFormat, app, open_store, out, safe_for_spreadsheets
 from screening.errors import InputError
@@ -90,16 +90,16 @@ def print_trace(result: TraceResult, currency: str, *, with_flows: bool = False)
         return
     got, onward, remaining = _LABELS[result.direction]
     table = Table(
-        "hop", "account", "name", "country", "role", got, "share", onward, remaining, "alerts", "risk",
+        "hop", Column("account", no_wrap=True), "name", "role", got, "share", onward, remaining, "risk",
         title=f"{result.direction.capitalize()} trace of {result.start}{since}, {result.hops} hops: "
         f"{result.traced:,.2f} {currency} {verb}",
     )  # fmt: skip
     for row in result.totals.iter_rows(named=True):
+        name = row["name"] + (f" ({row['country']})" if row["country"] else "")
         role = row["role"] + (" (likely victim)" if row["victim"] else "")
         table.add_row(
-            str(row["hop"]), row["account"], row["name"], row["country"], role, f"{row['attributed']:,.2f}",
-            f"{row['share']:.1%}", f"{row['onward']:,.2f}", f"{row['remaining']:,.2f}", str(row["alerts"]),
-            f"{row['risk']:.2f}",
+            str(row["hop"]), row["account"], name, role, f"{row['attributed']:,.2f}", f"{row['share']:.1%}",
+            f"{row['onward']:,.2f}", f"{row['remaining']:,.2f}", f"{row['risk']:.2f}",
         )  # fmt: skip
     out.print(table)
     for line in _notes(result, currency):
@@ -116,6 +116,10 @@ def print_trace(result: TraceResult, currency: str, *, with_flows: bool = False)
 def _notes(result: TraceResult, currency: str) -> list[str]:
     """What the table does not show: crumbs, cash, and funds of unknown origin."""
     notes = []
+    came_back = result.totals.filter(pl.col("focus"))["attributed"].sum()
+    if came_back:
+        how = "came back to" if result.direction == "forward" else "had been sent by"
+        notes.append(f"{came_back:,.2f} {currency} of it {how} {result.start} itself (a cycle).")
     if result.crumb_accounts:
         notes.append(
             f"{result.crumb_accounts:,} more accounts handled less than {result.min_amount:,.2f} {currency} "
