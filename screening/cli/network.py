@@ -13,7 +13,7 @@ from rich.table import Column, Table
 
 from screening.cli.common import DbOption, ListFormat, app, open_store, out, safe_for_spreadsheets
 from screening.errors import InputError
-from screening.network.trace import DEFAULT_MIN_AMOUNT, TraceResult, trace
+from screening.network.trace import DEFAULT_MAX_ACCOUNTS, DEFAULT_MIN_AMOUNT, TraceResult, trace
 from screening.store import DEFAULT_DB
 
 _LABELS = {
@@ -37,6 +37,9 @@ def trace_command(
         float,
         typer.Option("--min-amount", help="Stop at accounts handling less of the money (base currency)."),
     ] = DEFAULT_MIN_AMOUNT,
+    max_accounts: Annotated[
+        int, typer.Option("--max-accounts", help="Follow at most this many accounts, the largest first.")
+    ] = DEFAULT_MAX_ACCOUNTS,
     flows: Annotated[bool, typer.Option("--flows", help="Also list the payments that carried it.")] = False,
     output: Annotated[ListFormat, typer.Option("--format", help="table, json or csv.")] = ListFormat.table,
     to: Annotated[
@@ -49,7 +52,7 @@ def trace_command(
         raise InputError(f"--out {to}: the file name must end in .csv or .json")
     with open_store(db, read_only=True) as store:
         result = trace(store, account, direction="forward" if forward else "backward", hops=hops,
-                       since=_day(since), min_amount=min_amount)  # fmt: skip
+                       since=_day(since), min_amount=min_amount, max_accounts=max_accounts)  # fmt: skip
         currency = store.base_currency
     if to is not None:
         to.write_text(_csv(result.flows) if to.suffix.lower() == ".csv" else _json(result, with_flows=True))
@@ -124,6 +127,11 @@ def _notes(result: TraceResult, currency: str) -> list[str]:
         notes.append(
             f"{result.crumb_accounts:,} more accounts handled less than {result.min_amount:,.2f} {currency} "
             f"each: {result.crumbs:,.2f} {currency} in all, not listed or followed."
+        )
+    if result.unfollowed:
+        notes.append(
+            f"{result.unfollowed:,} accounts were not followed further: the --max-accounts budget was spent "
+            "on those handling more of the money."
         )
     if result.cash:
         side = "left in cash (no payee account)" if result.direction == "forward" else "came in cash"

@@ -25,19 +25,25 @@ of the pool; backward, the part of A's money it explains is reported as
 DuckDB; an account is followed (its pool computed and its counterparts
 reached) when it lies within ``hops - 1`` hops of the start and the traced
 money it handled is at least ``min_amount``; smaller traces are *crumbs*,
-summed but not listed. The pool arithmetic is then one chronological Python
-loop over the selected payments (two events per payment), repeated once per
-hop: the work is bounded by the payments of the followed accounts, thousands,
-not the store. Amounts are base-currency amounts (``amount_base``); payments
-without one (no exchange rate yet) and payments of an account to itself are
-left out.
+summed but not listed. At most ``max_accounts`` pools are followed, those
+handling the most money first, so that a hub cannot explode the trace. The
+pool arithmetic is one chronological Python loop over the selected payments
+(two events per payment), repeated once per hop: its work is bounded by the
+payments of the followed accounts, not by the store. Amounts are base-currency
+amounts (``amount_base``); payments without one (no exchange rate yet) and
+payments of an account to itself are left out.
+
+Why pro rata rather than first-in-first-out or last-in-first-out: it needs no
+assumption about which deposit a bank "spent first", treats every origin of a
+mixed account alike, and never attributes more of a payment to an origin than
+its share of the pool. ``docs/network.md`` compares the methods.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, Literal, NamedTuple
 
@@ -54,6 +60,8 @@ Direction = Literal["forward", "backward"]
 DIRECTIONS: tuple[Direction, ...] = ("forward", "backward")
 DEFAULT_MIN_AMOUNT = 100.0
 """Base-currency amount below which a reached account is a crumb: counted, not listed, not followed."""
+DEFAULT_MAX_ACCOUNTS = 5000
+"""The most accounts whose pools a trace follows."""
 
 FLOW_SCHEMA = pl.Schema({
     "hop": pl.Int64(), "from": pl.String(), "to": pl.String(), "txn_id": pl.String(), "source": pl.String(),
@@ -126,8 +134,10 @@ class TraceResult:
     """Traced money that left (forward) or entered (backward) through payments with no counterpart account."""
     unexplained: float
     """Backward: traced money explained only by followed pools' opening balances (unknown origin)."""
-    opening: float = field(default=0.0)
+    opening: float
     """The followed pools' opening balances together: unknown-origin funds that dilute the trace."""
+    unfollowed: int = 0
+    """Accounts that qualified to be followed but were not, the ``max_accounts`` budget being spent."""
 
     def graph(self) -> nx.DiGraph[str]:
         """The trace as a graph: listed accounts as nodes, traced money per pair of accounts as edges."""
@@ -165,6 +175,7 @@ class TraceResult:
             "cash": round(self.cash, 2),
             "unexplained": round(self.unexplained, 2),
             "opening": round(self.opening, 2),
+            "unfollowed": self.unfollowed,
         }
 
 
@@ -179,6 +190,7 @@ def trace(
     hops: int = 3,
     since: date | datetime | None = None,
     min_amount: float = DEFAULT_MIN_AMOUNT,
+    max_accounts: int = DEFAULT_MAX_ACCOUNTS,
 ) -> TraceResult:
     """Follow the money of ``account`` forward (where it went) or backward (where it came from).
 
@@ -208,6 +220,8 @@ def trace(
         raise InputError(f"hops must be at least 1, not {hops}")
     if min_amount < 0:
         raise InputError(f"the minimum amount cannot be negative: {min_amount}")
+    if max_accounts < 1:
+        raise InputError(f"max accounts must be at least 1, not {max_accounts}")
     start_ts = _utc(since)
     if not _known(con, account):
         raise InputError(f"no account {account!r} in the payments")
@@ -215,12 +229,18 @@ def trace(
     payments: dict[tuple[str, str], _Payment] = {}
     depth = {account: 0}
     followed: set[str] = set()
+    over_budget: set[str] = set()
     min_cents = min_amount * 100
     pools = _Pools([], {}, [], 0.0)
     for hop in range(1, hops + 1):
         handled = _handled(pools, forward)
         frontier = [a for a, d in depth.items() if d < hop and a not in followed
                     and (a == account or handled.get(a, 0.0) >= min_cents)]  # fmt: skip
+        room = max_accounts + 1 - len(followed)
+        if len(frontier) > room:
+            frontier.sort(key=lambda a: (a != account, -handled.get(a, 0.0), a))
+            over_budget.update(frontier[room:])
+            frontier = frontier[:room]
         if not frontier:
             break
         followed.update(frontier)
@@ -232,7 +252,8 @@ def trace(
             near, far = (p.payer, p.payee) if forward else (p.payee, p.payer)
             if amount > 0 and near in followed and far is not None and far not in depth:
                 depth[far] = hop
-    return _result(con, account, direction, start_ts, hops, min_amount, pools, depth, followed)
+    result = _result(con, account, direction, start_ts, hops, min_amount, pools, depth, followed)
+    return replace(result, unfollowed=len(over_budget - followed))
 
 
 def _utc(moment: date | datetime | None) -> datetime | None:

@@ -136,6 +136,14 @@ def test_accounts_below_the_minimum_are_counted_not_listed_nor_followed(pay: Cal
     assert got(trace(store, "A", hops=3, min_amount=10)) == {"B": 1000.0, "X": 20.0, "Y": 20.0, "D": 500.0}
 
 
+def test_the_account_budget_follows_the_largest_first(pay: Callable[..., Store]) -> None:
+    store = pay(("1", 0, "A", "B", 500), ("2", 0, "A", "C", 400), ("3", 0, "A", "D", 300),
+                ("4", 1, "B", "X", 500), ("5", 1, "C", "Y", 400), ("6", 1, "D", "Z", 300))  # fmt: skip
+    result = trace(store, "A", hops=2, min_amount=1, max_accounts=2)
+    assert got(result) == {"B": 500.0, "C": 400.0, "D": 300.0, "X": 500.0, "Y": 400.0}
+    assert result.unfollowed == 1 and not row(result, "D")["followed"]
+
+
 def test_cash_withdrawals_are_reported_as_leaving_the_trace(pay: Callable[..., Store]) -> None:
     store = pay(("1", 0, "A", "B", 100), ("2", 1, "B", None, 60))
     result = trace(store, "A", hops=2, min_amount=1)
@@ -255,7 +263,7 @@ def test_an_unknown_account_is_named(pay: Callable[..., Store]) -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [({"hops": 0}, "hops must be at least 1"), ({"direction": "sideways"}, "direction 'sideways'"),
-     ({"min_amount": -1.0}, "cannot be negative")],
+     ({"min_amount": -1.0}, "cannot be negative"), ({"max_accounts": 0}, "max accounts must be")],
 )  # fmt: skip
 def test_bad_options_are_named(pay: Callable[..., Store], options: dict[str, object], message: str) -> None:
     store = pay(("1", 0, "A", "B", 100))
