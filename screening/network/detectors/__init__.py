@@ -13,6 +13,7 @@ from screening.network.context import Detector
 from screening.network.detectors.brokers import detect_brokers
 from screening.network.detectors.bipartite import detect_bipartite
 from screening.network.detectors.cycles import detect_cycles
+from screening.network.detectors.gather_scatter import detect_gather_scatter
 from screening.network.detectors.organ_ring import detect_organ_rings
 from screening.network.detectors.scatter_gather import detect_scatter_gather
 
@@ -22,5 +23,6 @@ DETECTORS: dict[str, Detector] = {
     "cycles": detect_cycles,
     "scatter_gather": detect_scatter_gather,
     "bipartite": detect_bipartite,
+    "gather_scatter": detect_gather_scatter,
 }
 """Detector name -> function; a pattern file naming an unknown detector is refused."""
