@@ -53,7 +53,6 @@ def trace_command(
     with open_store(db, read_only=True) as store:
         result = trace(store, account, direction="forward" if forward else "backward", hops=hops,
                        since=_day(since), min_amount=min_amount, max_accounts=max_accounts)  # fmt: skip
-        currency = store.base_currency
     if to is not None:
         to.write_text(_csv(result.flows) if to.suffix.lower() == ".csv" else _json(result, with_flows=True))
     if output is ListFormat.json:
@@ -61,7 +60,7 @@ def trace_command(
     elif output is ListFormat.csv:
         out.print(_csv(result.flows if flows else result.totals), markup=False, soft_wrap=True, end="")
     else:
-        print_trace(result, currency, with_flows=flows)
+        print_trace(result, with_flows=flows)
 
 
 def _day(text: str | None) -> datetime | None:
@@ -84,8 +83,9 @@ def _json(result: TraceResult, *, with_flows: bool) -> str:
     return json.dumps(document, default=str, ensure_ascii=False, indent=2)
 
 
-def print_trace(result: TraceResult, currency: str, *, with_flows: bool = False) -> None:
+def print_trace(result: TraceResult, *, with_flows: bool = False) -> None:
     """The accounts the money reached, how much of it each handled, and what the trace could not explain."""
+    currency = result.base_currency
     since = f" since {result.since:%Y-%m-%d}" if result.since else ""
     verb = "paid out" if result.direction == "forward" else "received"
     if result.traced == 0:
@@ -94,8 +94,7 @@ def print_trace(result: TraceResult, currency: str, *, with_flows: bool = False)
     got, onward, remaining = _LABELS[result.direction]
     table = Table(
         "hop", Column("account", no_wrap=True), "name", "role", got, "share", onward, remaining, "risk",
-        title=f"{result.direction.capitalize()} trace of {result.start}{since}, {result.hops} hops: "
-        f"{result.traced:,.2f} {currency} {verb}",
+        title=f"{result.title}: {result.traced:,.2f} {currency} {verb}",
     )  # fmt: skip
     for row in result.totals.iter_rows(named=True):
         name = row["name"] + (f" ({row['country']})" if row["country"] else "")
@@ -105,7 +104,7 @@ def print_trace(result: TraceResult, currency: str, *, with_flows: bool = False)
             f"{row['onward']:,.2f}", f"{row['remaining']:,.2f}", f"{row['risk']:.2f}",
         )  # fmt: skip
     out.print(table)
-    for line in _notes(result, currency):
+    for line in _notes(result):
         out.print(line, markup=False)
     if with_flows:
         flows = Table("hop", "time (UTC)", "txn", "from", "to", "amount", "traced", "share", title="Flows")
@@ -116,8 +115,9 @@ def print_trace(result: TraceResult, currency: str, *, with_flows: bool = False)
         out.print(flows)
 
 
-def _notes(result: TraceResult, currency: str) -> list[str]:
-    """What the table does not show: crumbs, cash, and funds of unknown origin."""
+def _notes(result: TraceResult) -> list[str]:
+    """What the table does not show: cycles, crumbs, the budget, cash, and funds of unknown origin."""
+    currency = result.base_currency
     notes = []
     came_back = result.totals.filter(pl.col("focus"))["attributed"].sum()
     if came_back:

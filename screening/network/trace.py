@@ -136,12 +136,20 @@ class TraceResult:
     """Backward: traced money explained only by followed pools' opening balances (unknown origin)."""
     opening: float
     """The followed pools' opening balances together: unknown-origin funds that dilute the trace."""
+    base_currency: str
     unfollowed: int = 0
     """Accounts that qualified to be followed but were not, the ``max_accounts`` budget being spent."""
 
+    @property
+    def title(self) -> str:
+        since = f" since {self.since:%Y-%m-%d}" if self.since else ""
+        return f"{self.direction.capitalize()} trace of {self.start}{since}, {self.hops} hops"
+
     def graph(self) -> nx.DiGraph[str]:
         """The trace as a graph: listed accounts as nodes, traced money per pair of accounts as edges."""
-        graph: nx.DiGraph[str] = nx.DiGraph()
+        graph: nx.DiGraph[str] = nx.DiGraph(
+            title=self.title, base_currency=self.base_currency, direction=self.direction, traced=self.traced
+        )
         for row in self.totals.iter_rows(named=True):
             graph.add_node(row["account"], **{k: row[k] for k in _NODE_ATTRIBUTES})
         edges = (
@@ -474,4 +482,5 @@ def _result(
         cash=cash / 100,
         unexplained=pools.unexplained / 100,
         opening=sum(cents for a, cents in pools.opening.items()) / 100,
+        base_currency=str(con.sql("SELECT value FROM meta WHERE key = 'base_currency'").fetchall()[0][0]),
     )

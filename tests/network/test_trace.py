@@ -281,6 +281,7 @@ def test_the_graph_follows_the_graph_contract(pay: Callable[..., Store]) -> None
     store.connection.execute("INSERT INTO alert_members VALUES ('NW-01-x', 'B', 'broker', false, NULL), "
                              "('NW-01-x', 'D', 'donor', true, NULL)")  # fmt: skip
     graph = trace(store, "A", hops=2, min_amount=1).graph()
+    assert (graph.graph["title"], graph.graph["base_currency"]) == ("Forward trace of A, 2 hops", "USD")
     assert sorted(graph.nodes) == ["A", "B", "D"]
     b = graph.nodes["B"]
     assert (b["name"], b["role"], b["roles"], b["alerts"], b["victim"], b["focus"]) == (
