@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from screening.detection.cases import load_case_text
-from screening.detection.ruleset import load_rules
+from screening.detection.ruleset import Settings, load_rules
+from screening.detection.runner import run_rules
+from screening.network.detectors import READS_FINDINGS
 from screening.network.model import Pattern, PatternCase
-from screening.network.patterns import PatternSet
+from screening.network.patterns import PatternSet, load_patterns
 from screening.network.runner import run_patterns
 from screening.store import Store
 from screening.synth import bundled_fx_rates
@@ -44,7 +46,7 @@ def run_pattern_case(
 ) -> PatternCaseResult:
     """Load the case's payments into a scratch store, run the one pattern, and report what it found."""
     only = PatternSet((pattern,), pattern.path.parent, "case")
-    reference = load_rules(rules_folder).reference
+    rules = load_rules(rules_folder)
     with (
         tempfile.TemporaryDirectory(prefix="screening-case-") as tmp,
         Store.open(Path(tmp) / "case.duckdb") as store,
@@ -53,9 +55,27 @@ def run_pattern_case(
         load_case_text(store, pattern, case.case, case.case.payments, "payments")
         if case.case.accounts:
             load_case_text(store, pattern, case.case, case.case.accounts, "accounts")
-        run_patterns(store.connection, only, reference, base_currency=store.base_currency)
-        flagged = store.sql("SELECT subject, explanation FROM alerts ORDER BY subject")
-        members = store.sql("SELECT account, role FROM alert_members ORDER BY account, role")
+        if pattern.detector in READS_FINDINGS:  # it starts from what the rules and other patterns found
+            run_rules(store.connection, rules, Settings(), base_currency=store.base_currency)
+            others = load_patterns(pattern.path.parent)
+            early = Settings(
+                disabled=frozenset(p.id for p in others.patterns if p.detector in READS_FINDINGS)
+            )
+            run_patterns(store.connection, others, rules.reference, base_currency=store.base_currency,
+                         settings=early)  # fmt: skip
+            store.connection.execute(
+                "DELETE FROM runs WHERE json_extract_string(manifest, '$.kind') = 'networks'"
+            )
+        run_patterns(store.connection, only, rules.reference, base_currency=store.base_currency)
+        mine = {"id": pattern.id}
+        flagged = store.sql(
+            "SELECT subject, explanation FROM alerts WHERE rule_id = $id ORDER BY subject", mine
+        )
+        members = store.sql(
+            "SELECT account, role FROM alert_members JOIN alerts USING (alert_id) WHERE rule_id = $id "
+            "ORDER BY account, role",
+            mine,
+        )
     return PatternCaseResult(
         pattern_id=pattern.id,
         case=case.case.name,

@@ -35,7 +35,7 @@ from screening.detection.runner import (
 )
 from screening.detection.views import build_views
 from screening.network.context import Context
-from screening.network.detectors import DETECTORS
+from screening.network.detectors import DETECTORS, READS_FINDINGS
 from screening.network.model import Finding, Pattern
 from screening.network.patterns import PatternSet
 
@@ -58,6 +58,7 @@ def run_patterns(
     """Run every enabled network pattern over the payments no network run has screened yet."""
     settings = settings or Settings()
     chosen = [p for p in patterns.patterns if settings.enabled(p)]
+    chosen.sort(key=lambda p: p.detector in READS_FINDINGS)  # they read what the others found
     last_batch, last_as_of = last_screened(con, KIND)
     until = period_end(con, as_of)
     unscreened = {"b": last_batch, "last": last_as_of, "until": until}
@@ -182,6 +183,16 @@ def store_findings(
             for m in finding.members
         )
     counts = write_alerts(con, rows, evidence)
+    communities = [
+        {"run_id": run_id, "community_id": str(f.figures["community"]), "account": m.account}
+        for f in findings if "community" in f.figures for m in f.members
+    ]  # fmt: skip
+    if communities:
+        con.register("__communities", pa.Table.from_pylist(communities))
+        try:
+            con.execute("INSERT INTO communities SELECT run_id, community_id, account FROM __communities")
+        finally:
+            con.unregister("__communities")
     if members:
         con.register("__members", pa.Table.from_pylist(members))
         try:
