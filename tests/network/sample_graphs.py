@@ -87,14 +87,14 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
         "alerts": 1,
     },
     "TR-TRAVEL-2": {
-        "name": "Анатолий Тур",
+        "name": "Анатолий Тур",  # noqa: RUF001 (Cyrillic on purpose)
         "country": "TR",
         "type": "organisation",
         "role": "facilitator",
         "roles": "facilitator",
         "risk": 2.0,
         "alerts": 0,
-    },  # noqa: RUF001 (Cyrillic on purpose)
+    },
     "NP-RECRUIT-9": {
         "name": BREAKOUT_NAME,
         "country": "NP",

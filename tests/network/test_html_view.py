@@ -1,0 +1,182 @@
+"""The self-contained HTML view: safe embedding, offline, and drawn by a real browser (headless Chromium)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from screening.network.export import write_graph
+from screening.network.html_view import html_document
+from tests.network.sample_graphs import (
+    BREAKOUT_NAME,
+    SCRIPT_NAME,
+    sample_flow_graph,
+    sample_large_graph,
+    sample_payment_graph,
+)
+
+VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text inside elements with an id (pieces space-joined)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.texts: dict[str, str] = {}
+        self._open: list[str | None] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag not in VOID:
+            self._open.append(dict(attrs).get("id"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        for element_id in self._open:
+            if element_id:
+                self.texts[element_id] = f"{self.texts.get(element_id, '')} {data}".strip()
+
+    def named(self, tag: str) -> list[dict[str, str | None]]:
+        return [attrs for name, attrs in self.tags if name == tag]
+
+
+def parsed(text: str) -> Tags:
+    tags = Tags()
+    tags.feed(text)
+    return tags
+
+
+def test_hostile_names_cannot_close_the_data_element() -> None:
+    page = html_document(sample_payment_graph())
+    assert page.count("</script>") == 2  # the data element's and the script's own
+    assert "<!--" not in page
+    assert len(parsed(page).named("script")) == 2
+
+
+def test_hostile_names_add_no_elements() -> None:
+    assert parsed(html_document(sample_flow_graph())).named("img") == []
+
+
+def test_title_is_escaped_text() -> None:
+    tags = parsed(html_document(sample_payment_graph()))
+    assert tags.texts["title"] == SCRIPT_NAME
+
+
+def test_page_loads_nothing_from_anywhere() -> None:
+    tags = parsed(html_document(sample_flow_graph()))
+    assert [attrs for _, attrs in tags.tags if "src" in attrs or "href" in attrs] == []
+    policy = tags.named("meta")[1]
+    assert policy["http-equiv"] == "Content-Security-Policy"
+    assert (policy["content"] or "").startswith("default-src 'none'")
+
+
+# --- in a browser ---------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Any:
+    """Open a file in headless Chromium; return the DOM after the script ran and the console lines."""
+    if CHROMIUM is None:
+        pytest.skip("headless Chromium is not installed (apt-get install chromium; .ci/run does it)")
+
+    def open_page(page: Path, fragment: str = "") -> tuple[str, list[str]]:
+        command = [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=1280,860",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            page.as_uri() + fragment,
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+        console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
+        return done.stdout, console
+
+    return open_page
+
+
+def rendered(dom: str) -> tuple[int, int]:
+    root = parsed(dom).named("html")[0]
+    assert root.get("data-error") is None, root.get("data-error")
+    return int(root["data-rendered-nodes"] or -1), int(root["data-rendered-edges"] or -1)
+
+
+def test_browser_draws_every_account_and_flow(browser: Any, tmp_path: Path) -> None:
+    [page] = write_graph(sample_flow_graph(), tmp_path / "ring.html")
+    dom, console = browser(page)
+    assert rendered(dom) == (11, 12)
+    assert console == []
+
+
+def test_browser_draws_payments_as_one_arrow_per_flow(browser: Any, tmp_path: Path) -> None:
+    [page] = write_graph(sample_payment_graph(), tmp_path / "payments.html")
+    dom, console = browser(page)
+    assert rendered(dom) == (11, 12)
+    assert "12 flows (14 payments)" in parsed(dom).texts["summary"]
+    assert console == []
+
+
+def test_browser_draws_an_empty_graph(browser: Any, tmp_path: Path) -> None:
+    [page] = write_graph(nx.DiGraph(), tmp_path / "empty.html")
+    dom, console = browser(page)
+    assert rendered(dom) == (0, 0)
+    assert console == []
+
+
+def test_browser_draws_thousands_of_accounts(browser: Any, tmp_path: Path) -> None:
+    graph = sample_large_graph()
+    [page] = write_graph(graph, tmp_path / "large.html")
+    dom, console = browser(page)
+    assert rendered(dom) == (graph.number_of_nodes(), graph.number_of_edges())
+    assert console == []
+
+
+def test_link_to_an_account_shows_its_details_as_text(browser: Any, tmp_path: Path) -> None:
+    [page] = write_graph(sample_flow_graph(), tmp_path / "ring.html")
+    dom, console = browser(page, "#account=TR-CLINIC-7")
+    details = parsed(dom)
+    assert details.named("img") == [] and len(details.named("script")) == 2
+    tooltip = re.sub(r"\s+", " ", details.texts["tooltip"])
+    assert tooltip.startswith(SCRIPT_NAME)
+    assert "Account TR-CLINIC-7" in tooltip and "Role medical" in tooltip and "Alerts 1" in tooltip
+    assert console == []
+
+
+def test_donors_are_shown_as_likely_victims(browser: Any, tmp_path: Path) -> None:
+    [page] = write_graph(sample_flow_graph(), tmp_path / "ring.html")
+    dom, _ = browser(page, "#account=NP-ACC-0001")
+    assert "Likely victim (donor), not a suspect" in parsed(dom).texts["tooltip"]
+
+
+def test_markup_in_a_name_stays_text_in_the_browser(browser: Any, tmp_path: Path) -> None:
+    [page] = write_graph(sample_flow_graph(), tmp_path / "ring.html")
+    dom, console = browser(page, "#account=NP-RECRUIT-9")
+    assert parsed(dom).texts["tooltip"].startswith(BREAKOUT_NAME)
+    assert parsed(dom).named("img") == []
+    assert console == []
