@@ -6,7 +6,7 @@ hub only once in the screened period), the window from that payment to
 in, at least ``min_receivers`` one-off payees out, between ``min_passed``
 and ``max_passed`` of the gathered money paid out, and the structure making
 up at least ``min_structure_share`` of the hub's transfers in the window, and
-the hub never paying out more than it has gathered so far in the window (the
+the hub never paying out more than ``max_passed`` times what it has gathered so far in the window (the
 scatter follows the gather; a business paying suppliers from its balance
 before its customers pay does not).
 Hubs with more than ``max_counterparties`` counterparties (processors,
@@ -61,15 +61,16 @@ anchors AS (
 ),
 covered AS (
     SELECT hub, anchor FROM (
-        SELECT a.hub, a.anchor, a.gathered,
-               sum(CASE WHEN l.direction = 'in' THEN l.amt ELSE -l.amt END)
-                   OVER (PARTITION BY a.hub, a.anchor ORDER BY l.ts, l.direction, l.txn_id) AS balance
+        SELECT a.hub, a.anchor,
+               sum(CASE WHEN l.direction = 'in' THEN l.amt ELSE 0 END) OVER running AS gathered_so_far,
+               sum(CASE WHEN l.direction = 'out' THEN l.amt ELSE 0 END) OVER running AS paid_so_far
         FROM anchors a
         JOIN hub_legs l ON l.hub = a.hub AND l.one_off
                        AND l.ts >= a.anchor AND l.ts <= a.anchor + to_days($window_days)
+        WINDOW running AS (PARTITION BY a.hub, a.anchor ORDER BY l.ts, l.direction, l.txn_id)
     )
     GROUP BY hub, anchor
-    HAVING min(balance) >= -($max_passed - 1) * max(gathered)
+    HAVING bool_and(paid_so_far <= $max_passed * gathered_so_far)
 ),
 episodes AS (
     SELECT *, sum(CASE WHEN prev IS NULL OR anchor > prev + to_days($window_days) THEN 1 ELSE 0 END)
