@@ -211,7 +211,13 @@ def demo(
     quiet: QuietOption = False,
 ) -> None:
     """The whole job on a synthetic world: generate, load, screen; show top entities and detection quality."""
-    from screening.cli.screen import print_evaluation, print_risk, print_run_summary, screen_store
+    from screening.cli.screen import (
+        print_evaluation,
+        print_risk,
+        print_run_summary,
+        screen_networks,
+        screen_store,
+    )
     from screening.detection.evaluate import evaluate
     from screening.detection.findings import entity_risk
 
@@ -224,6 +230,7 @@ def demo(
             store.load(summary.payments_path, source="demo"),
         ]
     run = screen_store(db, hidden=quiet)
+    network_run = screen_networks(db, hidden=quiet)
     with open_store(db, read_only=True) as store:
         top = entity_risk(store.connection, limit=10)
         quality = evaluate(store.connection, summary.truth_path)
@@ -231,6 +238,7 @@ def demo(
         return
     _print_load_summary(results)
     print_run_summary(run)
+    print_run_summary(network_run)
     print_risk(top)
     print_evaluation(quality)
     out.print(

@@ -31,6 +31,8 @@ from screening.detection.findings import alert_detail, alerts_frame, entity_risk
 from screening.detection.ruleset import load_rules, read_settings, validate_rules
 from screening.detection.runner import RunResult, run_rules
 from screening.errors import InputError
+from screening.network.patterns import load_patterns
+from screening.network.runner import run_patterns
 from screening.store import DEFAULT_DB
 
 rules_app = typer.Typer(help="The rule packs: list, show, validate.", no_args_is_help=True)
@@ -61,16 +63,23 @@ def run(
     packs: Annotated[list[str] | None, typer.Option("--packs", help="Only these packs.")] = None,
     settings: SettingsOption = None,
     rules: RulesOption = None,
+    networks: Annotated[
+        bool, typer.Option("--networks/--no-networks", help="Then run the network patterns of graphs/.")
+    ] = True,
     output: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
-    """Screen the payments loaded since the last run with every enabled rule."""
-    result = screen_store(db, as_of=as_of, packs=packs, settings=settings, rules=rules,
-                          hidden=quiet or output is OutputFormat.json)  # fmt: skip
+    """Screen the payments loaded since the last run with every enabled rule, then the network patterns."""
+    hidden = quiet or output is OutputFormat.json
+    result = screen_store(db, as_of=as_of, packs=packs, settings=settings, rules=rules, hidden=hidden)
+    network = screen_networks(db, as_of=as_of, rules=rules, hidden=hidden) if networks else None
     if output is OutputFormat.json:
-        out.print_json(json.dumps(result.as_dict(), default=str))
+        both = {**result.as_dict(), "networks": network.as_dict() if network else None}
+        out.print_json(json.dumps(both, default=str))
     elif not quiet:
         print_run_summary(result)
+        if network is not None:
+            print_run_summary(network)
 
 
 def screen_store(
@@ -96,13 +105,38 @@ def screen_store(
                          as_of=_day(as_of), packs=tuple(packs or ()), progress=report)  # fmt: skip
 
 
+def screen_networks(
+    db: Path, *, as_of: str | None = None, rules: Path | None = None, hidden: bool = False
+) -> RunResult:
+    """Open the store and run the network patterns with a progress display per pattern."""
+    reference = load_rules(rules).reference
+    patterns = load_patterns()
+    with open_store(db, create=False) as store, progress_display(hidden) as bar:
+        task = bar.add_task("networks", total=len(patterns.patterns)) if bar else None
+
+        def report(pattern_id: str, position: int, total: int) -> None:
+            if bar is not None and task is not None:
+                bar.update(task, description=f"pattern {pattern_id}", completed=position, total=total)
+
+        return run_patterns(store.connection, patterns, reference, base_currency=store.base_currency,
+                            as_of=_day(as_of), progress=report)  # fmt: skip
+
+
 def print_run_summary(result: RunResult) -> None:
     """Alerts and time per rule, then per typology."""
     if result.new_payments == 0:
         out.print(f"Run {result.run_id}: no payments since the last run; nothing to screen.")
         return
+    kind = "networks" if result.manifest.get("kind") == "networks" else "rules"
     table = Table(
-        "rule", "pack", "typology", "new", "updated", "seconds", "note", title=f"Run {result.run_id}"
+        "rule" if kind == "rules" else "pattern",
+        "pack",
+        "typology",
+        "new",
+        "updated",
+        "seconds",
+        "note",
+        title=f"Run {result.run_id} ({kind})",
     )
     for o in result.outcomes:
         table.add_row(o.rule_id, o.pack, o.typology, str(o.alerts), str(o.updated), f"{o.seconds:.2f}",
