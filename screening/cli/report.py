@@ -16,7 +16,7 @@ from screening.reports.config import EXAMPLE_CONFIG, ReportConfig, load_config
 from screening.reports.goaml import ReportOptions, build_report, load_schema, write_report
 from screening.reports.goaml import write_atomically as write_file
 from screening.reports.graph import case_graph
-from screening.reports.html import render_html
+from screening.reports.html import network_picture, render_html
 from screening.reports.pdf import render_pdf
 from screening.store import DEFAULT_DB
 
@@ -70,7 +70,7 @@ def report(
         tree = build_report(case, settings, ReportOptions(submission_date=moment, reference=reference))
         write_report(tree, load_schema(schema_path), schema_path, out)
     elif graph is not None:
-        page = render_html(case, graph, generated_at=moment)
+        page = render_html(case, graph, generated_at=moment, picture=network_picture(graph))
         if output is ReportFormat.html:
             write_file(out, page.encode("utf-8"))
         else:

@@ -8,6 +8,7 @@ not run code or call out.
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import jinja2
 import networkx as nx
 
+from screening.network.picture import static_picture
 from screening.reports.case import Case
 
 _ENVIRONMENT = jinja2.Environment(
@@ -47,6 +49,11 @@ def render_html(
         when=when,
         figure=figure,
     )
+
+
+def network_picture(graph: nx.DiGraph[str]) -> str:
+    """The drawn network as an SVG data URI; its text is drawn as paths, so it carries no markup."""
+    return "data:image/svg+xml;base64," + base64.b64encode(static_picture(graph, "svg")).decode("ascii")
 
 
 def money(value: Decimal | float | None) -> str:

@@ -7,6 +7,7 @@ and review the diff before committing.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 from pathlib import Path
@@ -18,7 +19,7 @@ from screening import Store
 from screening.cli import main
 from screening.reports.case import Case, load_case
 from screening.reports.graph import case_graph
-from screening.reports.html import render_html
+from screening.reports.html import network_picture, render_html
 from screening.reports.pdf import find_renderer
 from tests.reports.conftest import ALERTS, BROKER, HOSTILE, SUBMITTED
 
@@ -90,12 +91,25 @@ def test_the_graph_aggregates_payments_per_payer_and_payee(
     assert graph.number_of_edges() == 6
 
 
-def test_cli_writes_the_html_report(case_db: Path, tmp_path: Path) -> None:
+def test_cli_writes_the_html_report_with_the_network_picture(case_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "case.html"
     code = main(["report", *ALL, "--format", "html", "--out", str(out), "--db", str(case_db),
                  "--date", "2026-04-01T09:30:00Z"])  # fmt: skip
     assert code == 0
-    assert out.read_text(encoding="utf-8") == GOLDEN.read_text(encoding="utf-8")
+    page = out.read_text(encoding="utf-8")
+    picture = re.search(
+        r'<p><img class="network" src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" alt="[^"]*"></p>\n', page
+    )
+    assert picture is not None
+    assert base64.b64decode(picture.group(1)).lstrip().startswith(b"<?xml")
+    assert page.replace(picture.group(0), "") == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_the_network_picture_carries_no_markup_from_names(
+    case_and_graph: tuple[Case, nx.DiGraph[str]],
+) -> None:
+    svg = base64.b64decode(network_picture(case_and_graph[1]).split(",", 1)[1])
+    assert b"<script" not in svg.lower()  # names appear only as drawn paths and escaped comments
 
 
 def test_cli_refuses_a_date_it_cannot_read(
