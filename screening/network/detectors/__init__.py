@@ -14,6 +14,7 @@ from screening.network.detectors.bipartite import detect_bipartite
 from screening.network.detectors.brokers import detect_brokers
 from screening.network.detectors.communities import detect_communities
 from screening.network.detectors.cycles import detect_cycles
+from screening.network.detectors.fan_hubs import detect_fan_hubs
 from screening.network.detectors.gather_scatter import detect_gather_scatter
 from screening.network.detectors.nexus import detect_nexus
 from screening.network.detectors.organ_ring import detect_organ_rings
@@ -28,6 +29,7 @@ DETECTORS: dict[str, Detector] = {
     "scatter_gather": detect_scatter_gather,
     "bipartite": detect_bipartite,
     "gather_scatter": detect_gather_scatter,
+    "fan_hubs": detect_fan_hubs,
 }
 """Detector name -> function; a pattern file naming an unknown detector is refused."""
 
