@@ -199,8 +199,10 @@ def explain(
     if detail is None:
         raise InputError(f"no alert {alert_id!r}; `screening alerts` lists them")
     evidence: pl.DataFrame = detail.pop("evidence")
+    members: pl.DataFrame = detail.pop("members")
     if output is OutputFormat.json:
-        out.print_json(json.dumps({**detail, "evidence": evidence.to_dicts()}, default=str))
+        both = {**detail, "evidence": evidence.to_dicts(), "members": members.to_dicts()}
+        out.print_json(json.dumps(both, default=str))
         return
     out.print(f"[bold]{detail['alert_id']}[/bold]  {detail['rule_id']} v{detail['rule_version']} "
               f"({detail['typology']}, {detail['severity']}), score {detail['score']:.2f}")  # fmt: skip
@@ -216,6 +218,12 @@ def explain(
             row["channel"] or "", row["purpose"] or "",
         )  # fmt: skip
     out.print(table)
+    if not members.is_empty():
+        roles = Table("account", "role", "figures", title="Members")
+        for row in members.iter_rows(named=True):
+            role = row["role"] + (" (likely victim)" if row["victim"] else "")
+            roles.add_row(row["account"], role, row["figures"] or "")
+        out.print(roles)
 
 
 @app.command()
@@ -236,8 +244,8 @@ def risk(
 def print_risk(frame: pl.DataFrame) -> None:
     table = Table("account", "name", "risk", "alerts", "rules", title="Entity risk")
     for row in frame.iter_rows(named=True):
-        table.add_row(row["account"], row["name"] or "", f"{row['risk']:.3f}", str(row["alerts"]),
-                      ", ".join(row["rules"]))  # fmt: skip
+        name = (row["name"] or "") + (" (likely victim)" if row["likely_victim"] else "")
+        table.add_row(row["account"], name, f"{row['risk']:.3f}", str(row["alerts"]), ", ".join(row["rules"]))
     out.print(table)
 
 

@@ -4,7 +4,9 @@ Entity risk combines an account's alerts as independent signals: each alert
 contributes its score weighted by severity, and the risk is the chance that at
 least one of them is right (1 - product of (1 - weight x score)). Score-only
 findings (corridor geography) add to an account's risk but never put an
-account on the list by themselves.
+account on the list by themselves. An account that network findings only ever
+name as a donor is flagged ``likely_victim``: its alerts describe what was done
+to it, and it is to be protected, not pursued.
 """
 
 from __future__ import annotations
@@ -64,10 +66,17 @@ def alert_detail(con: duckdb.DuckDBPyConnection, alert_id: str) -> dict[str, Any
         "WHERE e.alert_id = $id ORDER BY p.ts, p.txn_id",
         {"id": alert_id},
     )
+    members = _frame(
+        con,
+        "SELECT account, role, victim, figures FROM alert_members WHERE alert_id = $id "
+        "ORDER BY role, account",
+        {"id": alert_id},
+    )
     manifest = con.execute("SELECT manifest FROM runs WHERE run_id = $r", {"r": alert["run_id"]}).fetchall()
     parameters: dict[str, Any] = {}
     if manifest and manifest[0][0]:
-        for entry in json.loads(manifest[0][0])["rules"]:
+        stored = json.loads(manifest[0][0])
+        for entry in stored.get("rules", []) + stored.get("patterns", []):
             if entry["id"] == alert["rule_id"]:
                 parameters = entry["parameters"]
     return {
@@ -75,6 +84,7 @@ def alert_detail(con: duckdb.DuckDBPyConnection, alert_id: str) -> dict[str, Any
         "figures": json.loads(alert["figures"]) if alert["figures"] else {},
         "parameters": parameters,
         "evidence": evidence,
+        "members": members,
     }
 
 
@@ -86,6 +96,9 @@ def entity_risk(con: duckdb.DuckDBPyConnection, *, limit: int | None = None) -> 
             SELECT subject, alert_id, rule_id, typology, standalone, score,
                    least(score * {weight}, 0.999) AS w
             FROM alerts
+        ),
+        victims AS (
+            SELECT account FROM alert_members GROUP BY account HAVING bool_and(victim)
         ),
         names AS (
             SELECT account, mode(name) AS name FROM (
@@ -101,8 +114,10 @@ def entity_risk(con: duckdb.DuckDBPyConnection, *, limit: int | None = None) -> 
                count(*) FILTER (WHERE w.standalone) AS alerts,
                list(DISTINCT w.rule_id ORDER BY w.rule_id) AS rules,
                list(DISTINCT w.typology ORDER BY w.typology) AS typologies,
-               list(w.alert_id ORDER BY w.w DESC) AS alert_ids
+               list(w.alert_id ORDER BY w.w DESC) AS alert_ids,
+               any_value(v.account) IS NOT NULL AS likely_victim
         FROM weighted w LEFT JOIN names n ON n.account = w.subject
+        LEFT JOIN victims v ON v.account = w.subject
         GROUP BY w.subject
         HAVING bool_or(w.standalone)
         ORDER BY risk DESC, alerts DESC, account

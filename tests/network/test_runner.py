@@ -1,0 +1,76 @@
+"""Network runs: incremental like rule runs, findings stored as alerts with members and roles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from screening.detection.cases import load_case_text
+from screening.detection.findings import alert_detail, entity_risk
+from screening.detection.ruleset import Settings, load_rules
+from screening.detection.runner import run_rules
+from screening.network.patterns import load_patterns
+from screening.network.runner import run_patterns
+from screening.store import Store
+from screening.synth import bundled_fx_rates
+
+PATTERNS = load_patterns()
+RING = PATTERNS.get("NW-01")
+ONLY_RING = Settings(disabled=frozenset(p.id for p in PATTERNS.patterns if p.id != "NW-01"))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "net.duckdb") as opened:
+        opened.load(bundled_fx_rates(), dataset="fx_rates")
+        load_case_text(opened, RING, RING.cases[0].case, RING.cases[0].case.payments, "payments")
+        yield opened
+
+
+def _run(store: Store) -> int:
+    result = run_patterns(store.connection, PATTERNS, load_rules().reference,
+                          base_currency=store.base_currency, settings=ONLY_RING)  # fmt: skip
+    return result.alerts
+
+
+def test_a_ring_becomes_an_alert_with_its_members(store: Store) -> None:
+    assert _run(store) == 1
+    members = store.sql("SELECT account, role, victim FROM alert_members ORDER BY account")
+    assert ("DON-2", "donor", True) in members.rows()
+    assert ("BRK-1", "broker", False) in members.rows()
+
+
+def test_a_second_run_over_the_same_payments_adds_nothing(store: Store) -> None:
+    _run(store)
+    assert _run(store) == 0
+    assert store.sql("SELECT count(*) AS n FROM alerts")["n"][0] == 1
+
+
+def test_network_runs_do_not_move_the_rules_bookmark(store: Store) -> None:
+    _run(store)
+    result = run_rules(store.connection, load_rules(), Settings(), base_currency=store.base_currency)
+    assert result.new_payments == store.sql("SELECT count(*) AS n FROM payments")["n"][0]
+
+
+def test_an_alert_explains_its_members_and_parameters(store: Store) -> None:
+    _run(store)
+    alert_id = store.sql("SELECT alert_id FROM alerts")["alert_id"][0]
+    detail = alert_detail(store.connection, alert_id)
+    assert detail is not None
+    assert detail["parameters"]["min_donors"] == 2
+    assert set(detail["members"]["role"]) >= {"broker", "recipient", "donor", "recruiter"}
+
+
+def test_entity_risk_marks_accounts_only_ever_named_as_donors_as_likely_victims(store: Store) -> None:
+    _run(store)
+    store.connection.execute(
+        "INSERT INTO alerts (alert_id, run_id, rule_id, rule_version, typology, severity, score, subject, "
+        "explanation, standalone) VALUES ('OB-10-x', 1, 'OB-10', '1', 'organ brokering', 'high', 0.8, "
+        "'DON-2', 'medical words', true)"
+    )
+    risk = entity_risk(store.connection)
+    flags = dict(zip(risk["account"], risk["likely_victim"], strict=True))
+    assert flags["DON-2"] is True
+    assert flags["BRK-1"] is False
