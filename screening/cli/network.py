@@ -13,6 +13,7 @@ from rich.table import Column, Table
 
 from screening.cli.common import DbOption, ListFormat, app, open_store, out, safe_for_spreadsheets
 from screening.errors import InputError
+from screening.network.export import write_graph
 from screening.network.trace import DEFAULT_MAX_ACCOUNTS, DEFAULT_MIN_AMOUNT, TraceResult, trace
 from screening.store import DEFAULT_DB
 
@@ -43,24 +44,26 @@ def trace_command(
     flows: Annotated[bool, typer.Option("--flows", help="Also list the payments that carried it.")] = False,
     output: Annotated[ListFormat, typer.Option("--format", help="table, json or csv.")] = ListFormat.table,
     to: Annotated[
-        Path | None, typer.Option("--out", help="Also write the flows to this file: .csv or .json.")
+        Path | None,
+        typer.Option(
+            "--out", help="Also write the trace as a graph; the suffix chooses the format (.html ...)."
+        ),
     ] = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Where the money of ACCOUNT went (or came from), attributed pro rata and in time order."""
-    if to is not None and to.suffix.lower() not in (".csv", ".json"):
-        raise InputError(f"--out {to}: the file name must end in .csv or .json")
     with open_store(db, read_only=True) as store:
         result = trace(store, account, direction="forward" if forward else "backward", hops=hops,
                        since=_day(since), min_amount=min_amount, max_accounts=max_accounts)  # fmt: skip
-    if to is not None:
-        to.write_text(_csv(result.flows) if to.suffix.lower() == ".csv" else _json(result, with_flows=True))
+    written = write_graph(result.graph(), to) if to is not None else []
     if output is ListFormat.json:
         out.print(_json(result, with_flows=flows), markup=False, soft_wrap=True)
     elif output is ListFormat.csv:
         out.print(_csv(result.flows if flows else result.totals), markup=False, soft_wrap=True, end="")
     else:
         print_trace(result, with_flows=flows)
+        for path in written:
+            out.print(f"Wrote {path}", markup=False, soft_wrap=True)
 
 
 def _day(text: str | None) -> datetime | None:

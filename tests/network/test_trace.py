@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import random
 from collections import defaultdict
@@ -9,6 +10,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import networkx as nx
 import polars as pl
 import pytest
 
@@ -325,18 +327,33 @@ def test_the_command_names_unknown_origin_backward(db: str, capsys: pytest.Captu
     assert "Unexplained / own funds" in " ".join(out.split())
 
 
-def test_the_command_writes_json_and_csv(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_writes_json_and_csv(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = cli(
         capsys, "trace", "A", "--db", db, "--hops", "2", "--min-amount", "1", "--format", "json"
     )
     document = json.loads(out)
     assert code == 0 and document["summary"]["traced"] == 100.0
     assert [t["account"] for t in document["totals"]] == ["A", "B", "D"]
-    flows = tmp_path / "flows.csv"
-    code, out, _ = cli(capsys, "trace", "A", "--db", db, "--hops", "2", "--min-amount", "1", "--format", "csv",
-                       "--out", str(flows))  # fmt: skip
+    code, out, _ = cli(
+        capsys, "trace", "A", "--db", db, "--hops", "2", "--min-amount", "1", "--format", "csv"
+    )
     assert code == 0 and out.splitlines()[0].startswith("account,hop,attributed,share,onward,remaining")
-    assert pl.read_csv(flows)["txn_id"].cast(pl.String).to_list() == ["1", "3", "4"]
+    code, out, _ = cli(capsys, "trace", "A", "--db", db, "--min-amount", "1", "--format", "csv", "--flows")
+    assert code == 0 and pl.read_csv(io.StringIO(out))["txn_id"].cast(pl.String).to_list() == ["1", "3", "4"]
+
+
+def test_the_command_writes_the_trace_as_a_graph_file(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "trace.graphml"
+    code, out, _ = cli(
+        capsys, "trace", "A", "--db", db, "--hops", "2", "--min-amount", "1", "--out", str(path)
+    )
+    assert code == 0 and f"Wrote {path}" in " ".join(out.split())
+    graph = nx.read_graphml(path)
+    assert sorted(graph.nodes) == ["A", "B", "D"]
+    assert graph.edges["B", "D"]["amount"] == pytest.approx(50.0)
+    assert graph.nodes["A"]["focus"] is True
 
 
 def test_the_command_refuses_an_unknown_account(db: str, capsys: pytest.CaptureFixture[str]) -> None:
