@@ -10,6 +10,7 @@ mapped is described in ``docs/formats.md``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,9 @@ MESSAGES = {
 """Message elements read, by local name, and the message each stands for."""
 
 _UNITS = ("CdtTrfTxInf", "Ntry")
+_NAMESPACE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:([a-z]{4}\.[0-9]{3}\.[0-9]{3}\.[0-9]{2})")
+_CHARGES = {"DEBT": "OUR", "SHAR": "SHA", "CRED": "BEN"}
+"""Charge bearer codes in MT103's field 71A words, so a pacs.008 and its MT103 read the same."""
 _NOT_PROVIDED = {"", "NOTPROVIDED", "NONREF"}
 
 
@@ -81,7 +85,11 @@ class _Reader:
             release(elem)
         if not self.messages_done:
             known = ", ".join(sorted(set(MESSAGES.values())))
-            raise InputError(f"no ISO 20022 message this loader reads; it reads {known}", path=str(self.path))
+            found = _message_names(self.path)
+            shown = f" (it holds {found})" if found else ""
+            raise InputError(
+                f"no ISO 20022 message this loader reads{shown}; it reads {known}", path=str(self.path)
+            )
 
     def _scope_of(self, elem: etree._Element) -> _Scope:
         parent = elem.getparent()
@@ -124,6 +132,13 @@ class _Reader:
         return "/" + "/".join(reversed(names))
 
 
+def _message_names(path: Path) -> str:
+    """The message names the file's namespaces declare, e.g. ``pain.002.001.11``."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 14).decode("utf-8", errors="replace")
+    return ", ".join(sorted(set(_NAMESPACE.findall(head))))
+
+
 def read_iso20022(path: Path, notes: list[str]) -> Iterator[Txn]:
     """Every transaction in an ISO 20022 file, in file order."""
     return _Reader(path).transactions()
@@ -142,7 +157,8 @@ def _pacs008(f: dict[str, str], scope: _Scope, at: str) -> Txn:
     _party(txn, f, "payer", ("Dbtr",), "DbtrAcct", "DbtrAgt", at)
     _party(txn, f, "payee", ("Cdtr",), "CdtrAcct", "CdtrAgt", at)
     txn.set("channel", "wire")
-    txn.set("purpose", _remittance(f, f.get("PmtTpInf/CtgyPurp/Cd") or group.get("PmtTpInf/CtgyPurp/Cd")))
+    category = f.get("PmtTpInf/CtgyPurp/Cd") or group.get("PmtTpInf/CtgyPurp/Cd")
+    txn.set("purpose", _remittance(f, category, extra=[("charges", _charges(f.get("ChrgBr")))]))
     return txn
 
 
@@ -157,7 +173,11 @@ def _pain001(f: dict[str, str], scope: _Scope, at: str) -> Txn:
     _party(txn, f, "payee", ("Cdtr",), "CdtrAcct", "CdtrAgt", at)
     txn.set("channel", "wire")
     category = f.get("PmtTpInf/CtgyPurp/Cd") or head.get("PmtTpInf/CtgyPurp/Cd")
-    txn.set("purpose", _remittance(f, category, ultimate_payer=head.get("UltmtDbtr/Nm")))
+    charges = _charges(f.get("ChrgBr") or head.get("ChrgBr"))
+    txn.set(
+        "purpose",
+        _remittance(f, category, ultimate_payer=head.get("UltmtDbtr/Nm"), extra=[("charges", charges)]),
+    )
     return txn
 
 
@@ -254,6 +274,10 @@ def _camt_id(
 
 def _given(ref: str | None) -> str | None:
     return ref if ref and ref.upper() not in _NOT_PROVIDED else None
+
+
+def _charges(code: str | None) -> str | None:
+    return _CHARGES.get(code, code) if code else None
 
 
 def _status(entry: dict[str, str]) -> str | None:

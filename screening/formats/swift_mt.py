@@ -24,14 +24,15 @@ _BLOCK = re.compile(r"\{([0-9A-Z]):")
 _UETR = re.compile(r"\{121:([0-9A-Fa-f-]{36})\}")
 _32A = re.compile(r"^([0-9]{6})([A-Z]{3})([0-9]+,?[0-9]*)$")
 _61 = re.compile(
-    r"^(?P<value>[0-9]{6})(?P<entry>[0-9]{4})?(?P<mark>RC|RD|C|D)(?P<funds>[A-Z])?(?P<amount>[0-9]+,[0-9]*)"
-    r"(?P<type>[NFS][A-Z0-9]{3})(?P<ref>.*?)(?://(?P<bank_ref>.*))?$"
+    r"^(?P<value>[0-9]{6})(?P<entry>[0-9]{4}| {4})?(?P<mark>RC|RD|C|D)(?P<funds>[A-Z])?"
+    r"(?P<amount>[0-9]+(,[0-9]*)?)(?P<type>[A-Z][A-Z0-9 ]{3})(?P<ref>.*?)(?://(?P<bank_ref>.*))?$"
 )
 _BALANCE = re.compile(r"^[CD][0-9]{6}([A-Z]{3})")
 _GVC = re.compile(r"^[0-9]{3}\?")
 _SUBFIELD = re.compile(r"\?([0-9]{2})")
 _BIC_LINE = re.compile(r"^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$")
 _STATEMENTS = {"940", "942", "950"}
+_CHUNK = 27
 
 
 @dataclass
@@ -75,10 +76,11 @@ def read_mt(path: Path, notes: list[str]) -> Iterator[Txn]:
         elif kind in _STATEMENTS:
             found = True
             yield from _statement(message)
-        else:
-            skipped[kind or "unknown"] = skipped.get(kind or "unknown", 0) + 1
+        elif kind or message.fields:
+            label = f"MT{kind}" if kind else "without a message type"
+            skipped[label] = skipped.get(label, 0) + 1
     if skipped:
-        listed = ", ".join(f"{count} MT{kind}" for kind, count in sorted(skipped.items()))
+        listed = ", ".join(f"{count} {label}" for label, count in sorted(skipped.items()))
         notes.append(f"skipped messages of types this loader does not read (MT103, MT940/942/950): {listed}")
     if not found and not skipped:
         raise InputError(
@@ -150,8 +152,9 @@ def _header(message: _Message, text: str) -> str:
 
 
 def _lt_bic(terminal: str) -> str:
-    """A logical terminal address (BIC8, terminal letter, branch) as a BIC11."""
-    return terminal[:8] + terminal[9:12]
+    """A logical terminal address (BIC8, terminal letter, branch) as a BIC; a head office as BIC8."""
+    branch = terminal[9:12]
+    return terminal[:8] if branch == "XXX" else terminal[:8] + branch
 
 
 def _mt103(m: _Message) -> Txn:
@@ -310,7 +313,7 @@ def _statement_line(
     text = info
     codes: list[tuple[str, str | None]] = []
     if parts is not None:
-        codes = [("type", parts.group("type")), ("ref", _given(parts.group("ref")))]
+        codes = [("type", parts.group("type").strip()), ("ref", _given(parts.group("ref")))]
         if parts.group("mark").startswith("R"):
             codes.append(("reversal", "yes"))
     if info and _GVC.match(info.replace("\n", "")):
@@ -330,10 +333,26 @@ def _structured_info(txn: Txn, side: str, info: str, where: str) -> str:
     if parts.get("31"):
         _account(txn, side, parts["31"].strip(), where)
     bank = parts.get("30", "").strip()
-    if _BIC_LINE.match(bank):
-        _bank(txn, side, bank, where)
+    bank_country = _bank(txn, side, bank, where) if _BIC_LINE.match(bank) else None
+    iban_country = check_iban(txn.values[f"{side}_account"]).country if _has_iban(txn, side) else None
+    txn.set(f"{side}_country", iban_country or bank_country)
     keys = [f"{k:02d}" for k in (*range(20, 30), *range(60, 64))]
-    return "".join(parts.get(k, "") for k in keys).strip() or parts.get("00", "").strip()
+    return _joined([parts[k] for k in keys if k in parts]) or parts.get("00", "").strip()
+
+
+def _joined(chunks: list[str]) -> str:
+    """Join ``:86:`` subfields: a full 27-character chunk was cut mid-text, a shorter one ended a phrase.
+
+    >>> _joined(["EREF+KIDNEY-PKG-4", "Package 4 deposit"])
+    'EREF+KIDNEY-PKG-4 Package 4 deposit'
+    >>> _joined(["Behandlungskosten Transplan", "tation"])
+    'Behandlungskosten Transplantation'
+    """
+    text = previous = ""
+    for chunk in chunks:
+        text += chunk if not text or len(previous) >= _CHUNK else " " + chunk.lstrip()
+        previous = chunk
+    return text.strip()
 
 
 def _given(ref: str | None) -> str | None:
@@ -347,7 +366,7 @@ def _date(yymmdd: str) -> str:
 
 def _booking_date(value: str, entry: str | None) -> str:
     """The booking (entry) date when given, in the value date's year or the one next to it."""
-    if not entry:
+    if not entry or not entry.strip():
         return _date(value)
     year = 2000 + int(value[:2])
     value_month, entry_month = int(value[2:4]), int(entry[:2])
