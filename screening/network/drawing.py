@@ -84,6 +84,16 @@ def edge_width(amount: float, largest: float) -> float:
     return 0.6 + 5.4 * math.sqrt(max(share, 0.0))
 
 
+def finite(value: Any) -> float:
+    """A number to draw with: NaN and infinities (which no picture or JSON can carry) count as 0.
+
+    >>> finite(float("nan")), finite("2.5")
+    (0.0, 2.5)
+    """
+    number = float(value)
+    return number if math.isfinite(number) else 0.0
+
+
 def utc_text(seconds: int) -> str:
     """Unix seconds as ``YYYY-MM-DD HH:MM`` UTC, for tooltips and labels.
 
@@ -161,7 +171,7 @@ def view_of(graph: nx.DiGraph[Any]) -> View:
             type=str(attrs.get("type", "")),
             role=str(attrs.get("role", "")),
             roles=str(attrs.get("roles", "")),
-            risk=float(attrs.get("risk", 0.0)),
+            risk=finite(attrs.get("risk", 0.0)),
             alerts=int(attrs.get("alerts", 0)),
             victim=bool(attrs.get("victim", False)),
             focus=bool(attrs.get("focus", False)),
@@ -186,7 +196,7 @@ def _flows(graph: nx.DiGraph[Any]) -> list[ViewEdge]:
                 str(u),
                 str(v),
                 int(d.get("count", 1)),
-                float(d.get("amount", 0.0)),
+                finite(d.get("amount", 0.0)),
                 int(d.get("first", 0)),
                 int(d.get("last", 0)),
                 (),
@@ -200,7 +210,7 @@ def _flows(graph: nx.DiGraph[Any]) -> list[ViewEdge]:
             Payment(
                 str(key),
                 int(d.get("ts", 0)),
-                float(d.get("amount", 0.0)),
+                finite(d.get("amount", 0.0)),
                 str(d.get("currency", "")),
                 str(d.get("purpose", "")),
             )

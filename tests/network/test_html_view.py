@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -179,4 +182,38 @@ def test_markup_in_a_name_stays_text_in_the_browser(browser: Any, tmp_path: Path
     dom, console = browser(page, "#account=NP-RECRUIT-9")
     assert parsed(dom).texts["tooltip"].startswith(BREAKOUT_NAME)
     assert parsed(dom).named("img") == []
+    assert console == []
+
+
+HOVER_FIRST_FLOW_OF = """
+(function () {
+  var data = JSON.parse(document.getElementById("graph-data").textContent);
+  var canvas = document.getElementById("canvas"), box = canvas.getBoundingClientRect();
+  var w = canvas.clientWidth, h = canvas.clientHeight, scale = Math.min(w, h) / 2 - 40;
+  var flow = data.edges.find(function (e) { return data.nodes[e.s].id === PAYER; });
+  var a = data.nodes[flow.s], b = data.nodes[flow.t];
+  var x = box.left + w / 2 + (a.x + b.x) / 2 * scale, y = box.top + h / 2 - (a.y + b.y) / 2 * scale;
+  canvas.dispatchEvent(new PointerEvent("pointermove", { clientX: x, clientY: y, bubbles: true }));
+}());
+"""
+
+
+def with_probe(page: Path, payer: str) -> Path:
+    """The page plus a script (allowed by its hash) that moves the pointer onto payer's first flow."""
+    probe = HOVER_FIRST_FLOW_OF.replace("PAYER", json.dumps(payer))
+    text = page.read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(probe.encode()).digest()).decode()
+    text = text.replace("script-src ", f"script-src 'sha256-{digest}' ", 1)
+    probed = page.with_name("probed.html")
+    probed.write_text(text.replace("</body>", f"<script>{probe}</script></body>"), encoding="utf-8")
+    return probed
+
+
+def test_hovering_a_flow_lists_its_payments_in_the_base_currency(browser: Any, tmp_path: Path) -> None:
+    [page] = write_graph(sample_payment_graph(), tmp_path / "payments.html")
+    dom, console = browser(with_probe(page, "IL620108000000099999999"))
+    tooltip = re.sub(r"\s+", " ", parsed(dom).texts["tooltip"])
+    assert tooltip.startswith("יוסף כהן → Harrow Medical Tourism Ltd")
+    assert "Payments 1 Amount 120,000 EUR" in tooltip
+    assert "120,000 EUR (paid in USD) · transplant package · T03" in tooltip
     assert console == []

@@ -56,6 +56,7 @@
         legend.appendChild(item);
       });
 
+    nodes.forEach(function (n, i) { n.index = i; });
     var incident = nodes.map(function () { return []; });
     var pairs = {};
     edges.forEach(function (e, i) {
@@ -113,8 +114,11 @@
 
     function draw() {
       var grow = sizeFactor(), focusNode = active(), drawnNodes = 0, drawnEdges = 0;
-      var lit = {};
-      if (focusNode >= 0) { incident[focusNode].forEach(function (i) { lit[i] = true; }); }
+      var lit = {}, near = {};
+      if (focusNode >= 0) {
+        near[focusNode] = true;
+        incident[focusNode].forEach(function (i) { lit[i] = true; near[edges[i].s] = true; near[edges[i].t] = true; });
+      }
       context.clearRect(0, 0, width, height);
       context.lineCap = "round";
       edges.forEach(function (e, i) {
@@ -141,12 +145,15 @@
         }
         drawnEdges += 1;
       });
-      var labelAll = nodes.length <= 60 || grow >= 2;
-      nodes.forEach(function (n, i) {
+      var visible = nodes.filter(function (n) {
         var x = sx(n), y = sy(n), r = n.r * grow;
-        drawnNodes += 1;
-        if (x < -r || x > width + r || y < -r || y > height + r) { return; }
-        context.globalAlpha = focusNode >= 0 && focusNode !== i && !neighbour(focusNode, i) ? 0.35 : 1;
+        return x >= -r && x <= width + r && y >= -r && y <= height + r;
+      });
+      var labelAll = visible.length <= 80;  // names of every account once few are in sight
+      drawnNodes = visible.length;
+      visible.forEach(function (n) {
+        var i = n.index, x = sx(n), y = sy(n), r = n.r * grow;
+        context.globalAlpha = focusNode >= 0 && !near[i] ? 0.35 : 1;
         context.beginPath();
         if (n.victim) { context.rect(x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8); } else { context.arc(x, y, r, 0, 2 * Math.PI); }
         context.fillStyle = n.colour;
@@ -175,10 +182,6 @@
       });
       root.setAttribute("data-rendered-nodes", String(drawnNodes));
       root.setAttribute("data-rendered-edges", String(drawnEdges));
-    }
-
-    function neighbour(a, b) {
-      return incident[a].some(function (i) { return edges[i].s === b || edges[i].t === b; });
     }
 
     function nodeAt(px, py) {
@@ -232,7 +235,9 @@
       if (e.payments) {
         var list = element("table");
         e.payments.forEach(function (p) {
-          rows(list, [[p.when, money(p.amount, p.currency) + (p.purpose ? " \u00b7 " + p.purpose : "") + " \u00b7 " + p.id]]);
+          var paidIn = p.currency && p.currency !== data.currency ? " (paid in " + p.currency + ")" : "";
+          rows(list, [[p.when, money(p.amount, data.currency) + paidIn + (p.purpose ? " \u00b7 " + p.purpose : "") +
+                       " \u00b7 " + p.id]]);
         });
         if (e.count > e.payments.length) { rows(list, [["", "and " + (e.count - e.payments.length) + " more"]]); }
         tooltip.appendChild(list);
@@ -317,7 +322,7 @@
     function select(index, centre) {
       selected = index;
       if (index >= 0 && centre) {
-        view.scale = Math.max(view.scale, view.base * 4);
+        view.scale = Math.max(view.scale, view.base * Math.min(4, 1 / (density * density)));
         view.x = width / 2 - nodes[index].x * view.scale;
         view.y = height / 2 + nodes[index].y * view.scale;
       }
