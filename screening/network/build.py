@@ -43,8 +43,20 @@ import pyarrow as pa
 
 from screening.detection.findings import SEVERITY_WEIGHTS
 from screening.errors import InputError
+from screening.network.model import VICTIM_ROLES
 
 Direction = Literal["in", "out", "both"]
+
+ROLE_PRIORITY = (
+    "sanctioned", "broker", "recruiter", "recipient", "organ-brokering subject",
+    "terrorist-financing subject", "medical facility", "facilitator", "bridge", "hub", "origin",
+    "beneficiary", "intermediary",
+    "sender", "receiver", "donor", "member",
+)  # fmt: skip
+"""The role a node is coloured by when findings give it several: the most specific first."""
+
+GENERIC_ROLES = frozenset({"member", "sender", "receiver"})
+"""Roles that say where an account sits, not what it did."""
 
 
 @dataclass(frozen=True)
@@ -198,9 +210,7 @@ def node_attributes(
             risk AS (SELECT subject AS account, count(*) FILTER (WHERE standalone) AS alerts,
                             1 - exp(sum(ln(1 - least(score * {weight}, 0.999)))) AS risk
                      FROM alerts SEMI JOIN __accounts a ON a.account = alerts.subject GROUP BY subject),
-            member AS (SELECT account, list(DISTINCT role ORDER BY role) AS roles,
-                              bool_and(victim) AS victim,
-                              mode(role) FILTER (WHERE NOT victim) AS suspect_role, mode(role) AS any_role
+            member AS (SELECT account, list(DISTINCT role ORDER BY role) AS roles
                        FROM alert_members SEMI JOIN __accounts a ON a.account = alert_members.account
                        GROUP BY account),
             listed AS (SELECT DISTINCT account FROM sanction_hits
@@ -209,14 +219,10 @@ def node_attributes(
                    coalesce(seen.name, kyc.name, '') AS name,
                    coalesce(seen.country, kyc.country, '') AS country,
                    coalesce(seen.type, kyc.type, '') AS type,
-                   CASE WHEN listed.account IS NOT NULL THEN 'sanctioned'
-                        ELSE coalesce(member.suspect_role, member.any_role, '') END AS role,
-                   array_to_string(list_concat(
-                       CASE WHEN listed.account IS NOT NULL THEN ['sanctioned'] ELSE [] END,
-                       coalesce(member.roles, [])), ';') AS roles,
+                   list_concat(CASE WHEN listed.account IS NOT NULL THEN ['sanctioned'] ELSE [] END,
+                               coalesce(member.roles, [])) AS roles,
                    round(coalesce(risk.risk, 0), 4)::DOUBLE AS risk,
-                   coalesce(risk.alerts, 0)::BIGINT AS alerts,
-                   coalesce(member.victim, false) AS victim
+                   coalesce(risk.alerts, 0)::BIGINT AS alerts
             FROM __accounts a
             LEFT JOIN seen USING (account) LEFT JOIN kyc USING (account) LEFT JOIN risk USING (account)
             LEFT JOIN member USING (account) LEFT JOIN listed USING (account)
@@ -226,10 +232,17 @@ def node_attributes(
     finally:
         con.unregister("__accounts")
     centre = set(focus)
-    return {
-        row["account"]: {k: v for k, v in row.items() if k != "account"} | {"focus": row["account"] in centre}
-        for row in frame.iter_rows(named=True)
-    }
+    attributes = {}
+    for row in frame.iter_rows(named=True):
+        account, roles = row.pop("account"), row.pop("roles")
+        attributes[account] = {
+            **row,
+            "role": min(roles, key=ROLE_PRIORITY.index, default=""),
+            "roles": ";".join(roles),
+            "victim": bool(VICTIM_ROLES & set(roles)) and not set(roles) - VICTIM_ROLES - GENERIC_ROLES,
+            "focus": account in centre,
+        }
+    return attributes
 
 
 def _payments(con: duckdb.DuckDBPyConnection, scope: Scope, accounts: pa.Table) -> pl.DataFrame:

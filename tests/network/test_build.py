@@ -12,6 +12,8 @@ import pyarrow.csv as pacsv
 import pytest
 
 from screening.errors import InputError
+from screening.network.build import ROLE_PRIORITY
+from screening.network.model import ROLES
 from screening.store import Store
 from screening.synth import bundled_fx_rates
 
@@ -101,3 +103,18 @@ def test_a_donor_in_a_network_finding_is_shown_as_a_victim(store: Store) -> None
     graph = store.network(around=["BRK-1"], hops=1)
     assert (graph.nodes["DON-1"]["role"], graph.nodes["DON-1"]["victim"]) == ("donor", True)
     assert (graph.nodes["BRK-1"]["role"], graph.nodes["BRK-1"]["victim"]) == ("broker", False)
+
+
+def test_every_role_has_a_place_in_the_colouring_order() -> None:
+    assert set(ROLE_PRIORITY) == {*ROLES, "sanctioned"}
+
+
+def test_a_specific_role_wins_over_a_generic_one(store: Store) -> None:
+    store.connection.execute(
+        "INSERT INTO alert_members VALUES ('NW-03-x', 'BRK-1', 'member', false, NULL), "
+        "('NW-01-x', 'BRK-1', 'broker', false, NULL), ('NW-03-x', 'DON-1', 'member', false, NULL), "
+        "('NW-01-x', 'DON-1', 'donor', true, NULL)"
+    )
+    graph = store.network(around=["BRK-1"], hops=1)
+    assert (graph.nodes["BRK-1"]["role"], graph.nodes["BRK-1"]["roles"]) == ("broker", "broker;member")
+    assert (graph.nodes["DON-1"]["role"], graph.nodes["DON-1"]["victim"]) == ("donor", True)

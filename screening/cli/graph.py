@@ -1,0 +1,107 @@
+"""``screening graph``: draw or export the network around an account, an alert or a community."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from screening.cli.common import DbOption, app, open_store, out
+from screening.errors import InputError
+from screening.network.build import Direction, Scope, network
+from screening.network.export import WRITERS, write_graph
+from screening.store import DEFAULT_DB, Store
+
+
+@app.command(name="graph")
+def graph_command(
+    to: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="File to write; its suffix chooses the format: " + ", ".join(sorted(WRITERS))
+        ),
+    ],
+    around: Annotated[
+        list[str] | None, typer.Option("--around", help="Centre on this account (repeat for several).")
+    ] = None,
+    alert: Annotated[
+        str | None, typer.Option("--alert", help="Centre on an alert's subject and members.")
+    ] = None,
+    community: Annotated[
+        str | None, typer.Option("--community", help="A community found by NW-03 (C-<account>).")
+    ] = None,
+    hops: Annotated[int, typer.Option("--hops", min=0, max=6, help="How many payments far to look.")] = 2,
+    direction: Annotated[
+        str, typer.Option("--direction", help="Follow money in, out or both ways.")
+    ] = "both",
+    since: Annotated[str | None, typer.Option("--since", help="From this day (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Up to the end of this day.")] = None,
+    min_amount: Annotated[
+        float, typer.Option("--min-amount", help="Leave out flows below this (base currency).")
+    ] = 0.0,
+    max_nodes: Annotated[
+        int, typer.Option("--max-nodes", min=1, help="Node budget: the strongest flows are kept.")
+    ] = 500,
+    payments: Annotated[
+        bool, typer.Option("--payments", help="One edge per payment instead of one per flow.")
+    ] = False,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Export the payment network around an account, an alert or a community (Gephi, Cytoscape, HTML...)."""
+    chosen = [name for name, value in (("--around", around), ("--alert", alert), ("--community", community))
+              if value]  # fmt: skip
+    if len(chosen) != 1:
+        raise InputError("give exactly one of --around ACCOUNT, --alert ID or --community ID")
+    if direction not in ("in", "out", "both"):
+        raise InputError(f"--direction {direction!r}: choose in, out or both")
+    way: Direction = "in" if direction == "in" else "out" if direction == "out" else "both"
+    with open_store(db, read_only=True) as store:
+        if community:
+            centre, hops = _community(store, community), 0
+        elif alert:
+            centre = _alert(store, alert)
+        else:
+            centre = tuple(around or ())
+        scope = Scope(_day(since), _day(until, end=True), centre, hops, way, min_amount, max_nodes)
+        graph = network(store.connection, scope, payments=payments)
+    written = write_graph(graph, to)
+    left_out = graph.graph.get("left_out", 0)
+    note = f"; {left_out:,} more accounts left out by the node budget (--max-nodes)" if left_out else ""
+    out.print(
+        f"{graph.number_of_nodes():,} accounts and {graph.number_of_edges():,} "
+        f"{'payments' if payments else 'flows'} written to {', '.join(str(p) for p in written)}{note}.",
+        markup=False,
+    )
+
+
+def _alert(store: Store, alert_id: str) -> tuple[str, ...]:
+    subject = store.sql("SELECT subject FROM alerts WHERE alert_id = $id", {"id": alert_id})
+    if subject.is_empty():
+        raise InputError(f"no alert {alert_id!r}; `screening alerts` lists them")
+    members = store.sql("SELECT account FROM alert_members WHERE alert_id = $id", {"id": alert_id})
+    return tuple(sorted({subject["subject"][0], *members["account"].to_list()}))
+
+
+def _community(store: Store, community_id: str) -> tuple[str, ...]:
+    members = store.sql(
+        "SELECT account FROM communities WHERE community_id = $id AND run_id = "
+        "(SELECT max(run_id) FROM communities WHERE community_id = $id)",
+        {"id": community_id},
+    )
+    if members.is_empty():
+        raise InputError(
+            f"no community {community_id!r}; NW-03 alerts name them (screening alerts --rule NW-03)"
+        )
+    return tuple(sorted(members["account"].to_list()))
+
+
+def _day(text: str | None, *, end: bool = False) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError as error:
+        raise InputError(f"{text!r} is not a day like 2026-03-31") from error
+    return day.replace(hour=23, minute=59, second=59, microsecond=999999) if end else day
