@@ -256,6 +256,11 @@ def test_matches_a_brute_force_pool_simulation(store: Store, seed: int, directio
     assert listed + result.crumbs + result.cash == pytest.approx(result.traced)
 
 
+def test_a_duckdb_connection_traces_like_the_store(pay: Callable[..., Store]) -> None:
+    store = pay(("1", 0, "A", "B", 100), ("2", 1, "C", "B", 300), ("3", 2, "B", "D", 200))
+    assert trace(store.connection, "A", min_amount=1).totals.equals(trace(store, "A", min_amount=1).totals)
+
+
 def test_an_unknown_account_is_named(pay: Callable[..., Store]) -> None:
     store = pay(("1", 0, "A", "B", 100))
     with pytest.raises(InputError, match="no account 'ZZ' in the payments"):
