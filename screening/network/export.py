@@ -18,6 +18,7 @@ drawn ones share one colour scheme and layout (:mod:`screening.network.drawing`)
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,38 +88,54 @@ def write_graph(graph: nx.DiGraph[Any], path: Path) -> list[Path]:
         raise InputError(f"cannot write the graph: {error.strerror or error}", path=str(path)) from error
 
 
-def _plain(value: Any) -> Any:
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(text: str) -> str:
+    """Text XML 1.0 can hold: control characters in hostile names become U+FFFD.
+
+    >>> _xml_text("A\\x00B\\x0bC")
+    'A\ufffdB\ufffdC'
+    """
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _plain(value: Any, text: Callable[[str], str]) -> Any:
     """A value every format can carry: numpy scalars as Python ones, anything odd as text."""
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, bool | int | float | str):
+    if isinstance(value, bool | int | float):
         return value
-    return str(value)
+    return text(value if isinstance(value, str) else str(value))
 
 
-def _plain_copy(graph: nx.DiGraph[Any]) -> nx.DiGraph[Any]:
+def _plain_copy(graph: nx.DiGraph[Any], text: Callable[[str], str] = str) -> nx.DiGraph[Any]:
     """A copy with string node ids and only bool/int/float/str attributes (None dropped)."""
+
+    def attributes(attrs: dict[str, Any]) -> dict[str, Any]:
+        return {text(str(k)): _plain(v, text) for k, v in attrs.items() if v is not None}
+
     copy: nx.DiGraph[Any] = graph.__class__()
-    copy.graph.update({k: _plain(v) for k, v in graph.graph.items() if v is not None})
+    copy.graph.update(attributes(graph.graph))
     for node, attrs in graph.nodes(data=True):
-        copy.add_node(str(node), **{k: _plain(v) for k, v in attrs.items() if v is not None})
+        copy.add_node(text(str(node)), **attributes(attrs))
     if graph.is_multigraph():
         for u, v, key, attrs in graph.edges(keys=True, data=True):  # type: ignore[call-overload]
-            plain = {k: _plain(x) for k, x in attrs.items() if x is not None}
-            copy.add_edge(str(u), str(v), key=str(key), **plain)
+            copy.add_edge(text(str(u)), text(str(v)), key=text(str(key)), **attributes(attrs))
     else:
         for u, v, attrs in graph.edges(data=True):
-            copy.add_edge(str(u), str(v), **{k: _plain(x) for k, x in attrs.items() if x is not None})
+            copy.add_edge(text(str(u)), text(str(v)), **attributes(attrs))
     return copy
 
 
 def _write_graphml(graph: nx.DiGraph[Any], path: Path) -> list[Path]:
-    nx.write_graphml(graph, path, infer_numeric_types=True)
+    nx.write_graphml(_plain_copy(graph, _xml_text), path, infer_numeric_types=True)
     return [path]
 
 
 def _write_gexf(graph: nx.DiGraph[Any], path: Path) -> list[Path]:
     """GEXF with Gephi's ``viz`` colours, sizes and positions, labels and amount as weight."""
+    graph = _plain_copy(graph, _xml_text)
     where = positions(graph)
     graph.graph["name"] = graph_title(graph)
     for node, attrs in graph.nodes(data=True):

@@ -274,6 +274,22 @@ def test_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:
         write_graph(sample_flow_graph(), tmp_path / "missing" / "net.graphml")
 
 
+@pytest.mark.parametrize("suffix", sorted(WRITERS))
+def test_a_graph_without_attributes_writes_every_format(suffix: str, tmp_path: Path) -> None:
+    """Accounts with bare ids (even numbers) and flows without figures still export."""
+    written = write_graph(nx.DiGraph([(1, 2), (2, 3)]), tmp_path / f"bare{suffix}")
+    assert all(p.stat().st_size > 0 for p in written)
+
+
+@pytest.mark.parametrize("suffix", [".graphml", ".gexf"])
+def test_control_characters_in_names_still_give_readable_xml(suffix: str, tmp_path: Path) -> None:
+    graph = sample_flow_graph()
+    graph.nodes[BROKER]["name"] = "Harrow\x00Medical\x0b"
+    [path] = write_graph(graph, tmp_path / f"net{suffix}")
+    back = nx.read_graphml(path) if suffix == ".graphml" else nx.read_gexf(path)
+    assert back.nodes[BROKER]["name"] == "Harrow\ufffdMedical\ufffd"
+
+
 def test_the_callers_graph_is_left_as_it_was(tmp_path: Path) -> None:
     graph = sample_flow_graph()
     before = (dict(graph.nodes(data=True)), list(graph.edges(data=True)), dict(graph.graph))
