@@ -60,18 +60,28 @@ def category(attrs: dict[str, Any]) -> str:
     return role if role in ROLE_COLOURS else "other"
 
 
-def node_radius(risk: float) -> float:
-    """Radius in pixels: grows with the logarithm of risk, which is unbounded, and stops at 22.
+RISK_HALF = 0.5
+"""Risk at which a mark is half-way to its largest size."""
 
-    >>> node_radius(0.0), round(node_radius(10.0), 1), node_radius(1e9)
-    (5.0, 12.2, 22.0)
+
+def _saturation(risk: float) -> float:
+    """0 for no risk, approaching 1 as risk grows: spreads both 0-1 scores and open-ended ones."""
+    risk = max(risk, 0.0)
+    return risk / (risk + RISK_HALF)
+
+
+def node_radius(risk: float) -> float:
+    """Radius in pixels: 5 for no risk, 13.5 at risk 0.5, 16.3 at 1, approaching 22.
+
+    >>> node_radius(0.0), node_radius(0.5), round(node_radius(1.0), 1), round(node_radius(1e9), 1)
+    (5.0, 13.5, 16.3, 22.0)
     """
-    return min(22.0, 5.0 + 3.0 * math.log1p(max(risk, 0.0)))
+    return 5.0 + 17.0 * _saturation(risk)
 
 
 def outline_width(risk: float) -> float:
-    """Width of the red risk outline in pixels (0 for no risk)."""
-    return 0.0 if risk <= 0 else min(4.0, 1.0 + math.log1p(risk))
+    """Width of the red risk outline in pixels: none without risk, then 1 to 4."""
+    return 0.0 if risk <= 0 else max(1.0, 4.0 * _saturation(risk))
 
 
 def edge_width(amount: float, largest: float) -> float:

@@ -146,10 +146,11 @@ def _draw_labels(axes: Any, nodes: tuple[ViewNode, ...]) -> None:
         shown = list({n.id: n for n in [*riskiest, *(n for n in nodes if n.focus)]}.values())
     for n in shown:
         text = n.name or n.id
-        axes.text(
-            n.x,
-            n.y - 0.035,
+        axes.annotate(
             text if len(text) <= 28 else text[:27] + "…",
+            (n.x, n.y),
+            xytext=(0, -(node_radius(n.risk) * _POINTS_PER_PIXEL + 3)),
+            textcoords="offset points",
             ha="center",
             va="top",
             fontsize="small",

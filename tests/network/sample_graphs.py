@@ -3,7 +3,7 @@
 An organ-brokering ring: two recipients pay a broker in the price band, the broker
 pays a clinic, a travel agent and three donors (likely victims), a recruiter
 brings the donors. Names are hostile on purpose: markup, spreadsheet formulas,
-matplotlib math, quotes and non-Latin scripts.
+matplotlib math, quotes and non-Latin scripts. Risk is on the store's 0-1 scale.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
         "type": "organisation",
         "role": "broker",
         "roles": "broker;hub",
-        "risk": 42.5,
+        "risk": 0.9731,
         "alerts": 3,
     },
     "DE89370400440532013000": {
@@ -35,7 +35,7 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
         "type": "person",
         "role": "recipient",
         "roles": "recipient",
-        "risk": 6.0,
+        "risk": 0.62,
         "alerts": 1,
     },
     "IL620108000000099999999": {
@@ -44,7 +44,7 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
         "type": "person",
         "role": "recipient",
         "roles": "recipient",
-        "risk": 5.5,
+        "risk": 0.58,
         "alerts": 1,
     },
     "NP-ACC-0001": {
@@ -83,7 +83,7 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
         "type": "organisation",
         "role": "medical",
         "roles": "medical",
-        "risk": 12.0,
+        "risk": 0.81,
         "alerts": 1,
     },
     "TR-TRAVEL-2": {
@@ -92,7 +92,7 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
         "type": "organisation",
         "role": "facilitator",
         "roles": "facilitator",
-        "risk": 2.0,
+        "risk": 0.25,
         "alerts": 0,
     },
     "NP-RECRUIT-9": {
@@ -101,7 +101,7 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
         "type": "person",
         "role": "recruiter",
         "roles": "recruiter",
-        "risk": 8.0,
+        "risk": 0.7,
         "alerts": 1,
     },
     "-ACC-MINUS": {
@@ -119,7 +119,7 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
         "type": "organisation",
         "role": "sanctioned",
         "roles": "sanctioned",
-        "risk": 30.0,
+        "risk": 0.99,
         "alerts": 2,
     },
 }
@@ -180,9 +180,9 @@ def sample_large_graph(brokers: int = 60, donors_per_broker: int = 40) -> nx.DiG
     node = {"country": "XX", "type": "person", "roles": "", "alerts": 0, "focus": False}
     for b in range(brokers):
         broker = f"B{b}"
-        graph.add_node(broker, **node, name=f"Broker {b}", role="broker", risk=20.0, victim=False)
+        graph.add_node(broker, **node, name=f"Broker {b}", role="broker", risk=0.9, victim=False)
         for r in (f"R{b}", f"R{(b + 1) % brokers}"):
-            graph.add_node(r, **node, name=f"Recipient {r}", role="recipient", risk=3.0, victim=False)
+            graph.add_node(r, **node, name=f"Recipient {r}", role="recipient", risk=0.4, victim=False)
             graph.add_edge(r, broker, count=1, amount=90_000.0, first=T0, last=T0)
         for d in range(donors_per_broker):
             donor = f"D{b}-{d}"

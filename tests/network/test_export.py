@@ -62,10 +62,10 @@ def test_graphml_keeps_booleans_and_integers_typed(tmp_path: Path) -> None:
 
 def test_numpy_numbers_are_written_as_plain_numbers(tmp_path: Path) -> None:
     graph = sample_flow_graph()
-    graph.nodes[BROKER]["risk"] = np.float64(42.5)
+    graph.nodes[BROKER]["risk"] = np.float64(0.9731)
     graph.nodes[BROKER]["alerts"] = np.int64(3)
     [path] = write_graph(graph, tmp_path / "net.graphml")
-    assert nx.read_graphml(path).nodes[BROKER]["risk"] == 42.5
+    assert nx.read_graphml(path).nodes[BROKER]["risk"] == 0.9731
 
 
 # --- GEXF (Gephi) -----------------------------------------------------------------------------
@@ -153,7 +153,7 @@ def test_csv_nodes_have_neo4j_import_headers_and_every_account(tmp_path: Path) -
         ":LABEL",
     ]
     broker = nodes.filter(pl.col("id:ID") == BROKER).row(0, named=True)
-    assert broker["roles:string[]"] == "broker;hub" and broker["risk:double"] == 42.5
+    assert broker["roles:string[]"] == "broker;hub" and broker["risk:double"] == 0.9731
     assert broker["alerts:long"] == 3 and broker["focus:boolean"] is True and broker[":LABEL"] == "Account"
     assert nodes.height == 11
 
