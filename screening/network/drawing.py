@@ -36,11 +36,18 @@ ROLE_LABELS: dict[str, str] = {
     "medical": "Medical facility",
     "facilitator": "Facilitator",
     "recruiter": "Recruiter",
-    "sanctioned": "Sanctioned",
-    "hub": "Hub",
+    "sanctioned": "Sanctioned / TF subject",
+    "hub": "Hub / bridge",
     "victim": "Donor (likely victim)",
     "other": "Other / no role",
 }
+
+ROLE_ALIASES: dict[str, str] = {
+    "medical facility": "medical",
+    "terrorist-financing subject": "sanctioned",
+    "bridge": "hub",
+}
+"""Role names from the detectors that share a colour with a legend entry."""
 
 RISK_OUTLINE = "#B00020"
 PLAIN_OUTLINE = "#FFFFFF"
@@ -51,12 +58,13 @@ EDGE_COLOUR = "#7A7A7A"
 def category(attrs: dict[str, Any]) -> str:
     """The legend entry of a node: victims first, then the primary role, else ``other``.
 
-    >>> category({"role": "donor", "victim": True}), category({"role": "broker", "victim": False})
-    ('victim', 'broker')
+    >>> category({"role": "donor", "victim": True}), category({"role": "medical facility", "victim": False})
+    ('victim', 'medical')
     """
     if attrs.get("victim"):
         return "victim"
     role = str(attrs.get("role") or "")
+    role = ROLE_ALIASES.get(role, role)
     return role if role in ROLE_COLOURS else "other"
 
 

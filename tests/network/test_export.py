@@ -83,6 +83,13 @@ def test_gexf_reads_back_with_attributes_and_gephi_styling(graph: nx.DiGraph[Any
     assert {"x", "y", "z"} <= set(broker["viz"]["position"])
 
 
+def test_gexf_colours_detector_role_names_like_their_legend_entry(tmp_path: Path) -> None:
+    [path] = write_graph(sample_flow_graph(), tmp_path / "net.gexf")
+    clinic = nx.read_gexf(path).nodes["TR-CLINIC-7"]
+    assert clinic["role"] == "medical facility"
+    assert clinic["viz"]["color"] == {"r": 0xCC, "g": 0x79, "b": 0xA7, "a": 1.0}
+
+
 def test_gexf_labels_an_unnamed_account_by_its_number(tmp_path: Path) -> None:
     [path] = write_graph(sample_flow_graph(), tmp_path / "net.gexf")
     assert nx.read_gexf(path).nodes["CN-ACC-5"]["label"] == "CN-ACC-5"

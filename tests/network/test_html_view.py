@@ -167,7 +167,7 @@ def test_link_to_an_account_shows_its_details_as_text(browser: Any, tmp_path: Pa
     assert details.named("img") == [] and len(details.named("script")) == 2
     tooltip = re.sub(r"\s+", " ", details.texts["tooltip"])
     assert tooltip.startswith(SCRIPT_NAME)
-    assert "Account TR-CLINIC-7" in tooltip and "Role medical" in tooltip and "Alerts 1" in tooltip
+    assert "Account TR-CLINIC-7" in tooltip and "Role medical facility" in tooltip and "Alerts 1" in tooltip
     assert console == []
 
 
