@@ -9,10 +9,13 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import polars as pl
+import pyarrow as pa
 import pytest
 
+from screening import Store
 from screening.errors import InputError
 from screening.network.export import WRITERS, write_graph
+from screening.synth import bundled_fx_rates
 from tests.network.sample_graphs import (
     BROKER,
     FORMULA_NAME,
@@ -302,3 +305,50 @@ def test_the_callers_graph_is_left_as_it_was(tmp_path: Path) -> None:
     before = (dict(graph.nodes(data=True)), list(graph.edges(data=True)), dict(graph.graph))
     write_graph(graph, tmp_path / "net.gexf")
     assert (dict(graph.nodes(data=True)), list(graph.edges(data=True)), dict(graph.graph)) == before
+
+
+# --- from the store ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ring_store(store: Store) -> Store:
+    """A store with a recipient paying a broker who pays a donor and a clinic."""
+    store.load(bundled_fx_rates(), dataset="fx_rates")
+    store.load(
+        pa.table(
+            {
+                "txn_id": ["t1", "t2", "t3", "t4"],
+                "ts": [
+                    "2026-03-01T10:00:00Z",
+                    "2026-03-03T10:00:00Z",
+                    "2026-03-05T10:00:00Z",
+                    "2026-03-06T10:00:00Z",
+                ],
+                "amount": ["90000", "1500", "800", "20000"],
+                "currency": ["USD"] * 4,
+                "payer_account": ["REC-1", "BRK-1", "BRK-1", "BRK-1"],
+                "payee_account": ["BRK-1", "DON-1", "DON-1", "CLINIC-1"],
+                "payer_name": ["Avi Cohen", "Health Partners", "Health Partners", "Health Partners"],
+                "payee_name": ["Health Partners", "=Ion Popa", "=Ion Popa", "<b>Clinic</b>"],
+            }
+        )
+    )
+    return store
+
+
+@pytest.mark.parametrize("payments", [False, True], ids=["flows", "payments"])
+@pytest.mark.parametrize("suffix", sorted(WRITERS))
+def test_a_graph_from_the_store_writes_every_format(
+    ring_store: Store, payments: bool, suffix: str, tmp_path: Path
+) -> None:
+    graph = ring_store.network(around=("BRK-1",), hops=1, payments=payments)
+    written = write_graph(graph, tmp_path / f"store{suffix}")
+    assert all(p.stat().st_size > 0 for p in written)
+
+
+def test_a_graph_from_the_store_reads_back_from_graphml(ring_store: Store, tmp_path: Path) -> None:
+    graph = ring_store.network(around=("BRK-1",), hops=1)
+    [path] = write_graph(graph, tmp_path / "store.graphml")
+    back = nx.read_graphml(path)
+    assert dict(back.nodes(data=True)) == dict(graph.nodes(data=True))
+    assert back.edges["BRK-1", "DON-1"]["count"] == 2
