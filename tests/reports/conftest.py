@@ -50,7 +50,7 @@ ALERTS = (
             (BROKER, "broker", False),
             ("GB29NWBK60161331926819", "recipient", False),
             ("IL620108000000099999999", "recipient", False),
-            ("TR330006100519786457841326", "medical", False),
+            ("TR330006100519786457841326", "medical facility", False),
             ("ACC-77", "facilitator", False),
             ("MD24AG000225100013104168", "donor", True),
         ),

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from screening.cli import main
+from screening.detection.ruleset import load_rules
 from screening.errors import InputError
+from screening.network.patterns import load_patterns
 from screening.reports.config import EXAMPLE_CONFIG, load_config
 from tests.reports.conftest import ALERTS
 
@@ -103,3 +105,12 @@ def test_cli_without_a_config_says_where_the_example_is(
                  "--db", str(case_db)])  # fmt: skip
     assert code == 2
     assert f"--format goaml needs --config FILE (start from {EXAMPLE_CONFIG})" in capsys.readouterr().err
+
+
+def test_the_example_maps_every_shipped_rule_and_pattern_to_indicators() -> None:
+    config = load_config(EXAMPLE_CONFIG)
+    shipped = [(r.id, r.typology) for r in load_rules().rules] + [
+        (p.id, p.typology) for p in load_patterns().patterns
+    ]
+    for rule_id, typology in shipped:
+        assert config.indicators_for(rule_id, typology), rule_id
