@@ -7,8 +7,8 @@ not a hit on every "... Trading Corp": the shared words are common and count for
 differs is rare and counts for much. Rapidfuzz's order-free ratios temper that alignment, and a
 phonetic key (as in OFAC's own Soundex) rescues transliteration variants that spelling alone misses.
 
-`Matcher` screens in bulk: it indexes list tokens and sound keys and scores a party name only against
-the list names that share a rare-enough key with it, never the full cross product.
+`Matcher` screens in bulk: `blocking` narrows the pairs in vectorised steps, and only those that can
+reach the review threshold are scored here, never the full cross product.
 """
 
 from __future__ import annotations
@@ -17,34 +17,30 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Literal
 
 import numpy as np
-import numpy.typing as npt
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
+from screening.sanctions.blocking import Blocker, Rules
 from screening.sanctions.model import EntryName, ListEntry, country_code
-from screening.sanctions.normalise import phonetic, tokens
+from screening.sanctions.normalise import phonetic, token_frame, tokens
+from screening.sanctions.tokensim import token_similarity
 
 REVIEW_THRESHOLD = 0.85
 HOLD_THRESHOLD = 0.92
 
-# Below this Jaro-Winkler similarity two tokens are different words, not spellings of one word.
-TOKEN_FLOOR = 0.8
-# An initial ("J") against a name it starts ("John"): likely, but weaker than the name written out.
-INITIAL_SIMILARITY = 0.9
-# Equal sound keys lift a token pair to at least this, e.g. "Qadhafi" and "Gaddafi"; different keys
-# cost this much, so that "Safari" and "Safavi", one letter apart, are not taken for one name.
-PHONETIC_SIMILARITY = 0.9
-PHONETIC_MISMATCH = 0.1
-# Spelling similarity below which agreeing sound keys are taken as coincidence.
-PHONETIC_SPELLING_FLOOR = 0.7
 # An extra name on the longer side, when the shorter side is fully matched by at least two tokens,
 # is a missing middle name rather than a contradiction, so it costs a fraction of its weight. One
 # token alone ("Smith") identifies no one, so it gets no such leniency.
 MISSING_PART_FACTOR = 0.15
+# A list token weighing at least this share of an unseen token's weight is rare (on a list of 20,000
+# names, held by fewer than about 30): matching one may leave the rest of a long name out.
+ANCHOR_SHARE = 0.7
+# ... and it must be (within this much weight, about a factor 1.6 in frequency) the rarest of its name:
+# "Maria Fernandez" against "Maria Guadalupe Fernandez Valencia" leaves the telling parts out.
+RAREST_TOLERANCE = 0.5
 # How much the token alignment counts against rapidfuzz's order-free ratios in the name score.
 ALIGNMENT_SHARE = 0.8
 # The publisher calls "low" aliases weak identifiers; they alone should rarely reach a hold.
@@ -75,6 +71,10 @@ class TokenWeights:
 
     def __call__(self, token: str) -> float:
         return self._weight.get(token, self._unseen)
+
+    def is_anchor(self, token: str) -> bool:
+        """Whether the token is rare enough on the list to anchor a match that leaves parts out."""
+        return self(token) >= ANCHOR_SHARE * self._unseen
 
     def document_frequency(self, token: str) -> int:
         """How many list names hold the token."""
@@ -128,52 +128,42 @@ class _Prepared:
         return cls(text, toks, keys, " ".join(sorted(toks)), " ".join(sorted(keys)))
 
 
-@lru_cache(maxsize=1 << 18)
-def _token_similarity(a: str, b: str, key_a: str, key_b: str) -> tuple[float, bool]:
-    """Similarity of two tokens and whether their sound keys agree.
-
-    Cached because names are built from a small vocabulary: the same pairs recur across a batch.
-    """
-    if a == b:
-        return 1.0, True
-    if (len(a) == 1 or len(b) == 1) and a[0] == b[0]:
-        return INITIAL_SIMILARITY, False
-    if len(a) == 1 or len(b) == 1:
-        return 0.0, False
-    sim = JaroWinkler.normalized_similarity(a, b)
-    # Sound keys confirm a near spelling (Qadhafi, Gaddafi); they must not bridge distant ones (Amit, Ahmad).
-    sounds = key_a == key_b and sim >= PHONETIC_SPELLING_FLOOR
-    sim = max(sim, PHONETIC_SIMILARITY) if sounds else sim - PHONETIC_MISMATCH
-    return (sim if sim >= TOKEN_FLOOR else 0.0), sounds
-
-
 def _align(party: _Prepared, listed: _Prepared, weights: TokenWeights) -> tuple[float, float]:
     """IDF-weighted one-to-one token alignment, and the weighted share of it that sounds alike.
 
     Pairs are taken greedily, best first, which is exact enough for names of a few tokens and keeps
-    order out of it: "Smith John" aligns with "John Smith" as well as the other way round.
+    order out of it: "Smith John" aligns with "John Smith" as well as the other way round. A pair
+    weighs what its list token weighs: how rare the listed word is decides how much agreeing on it
+    identifies, whatever the party's spelling of it. Tokens left over cost their full weight, unless
+    the shorter side is complete and one of the list tokens it matched is rare (`is_anchor`): only
+    then is the rest a missing middle name, not a different person who shares a common name.
     """
     pairs = []
     for i, (a, ka) in enumerate(zip(party.tokens, party.keys, strict=True)):
         for j, (b, kb) in enumerate(zip(listed.tokens, listed.keys, strict=True)):
-            sim, sounds = _token_similarity(a, b, ka, kb)
+            sim, sounds = token_similarity(a, b, ka, kb)
             if sim > 0.0:
                 pairs.append((sim, sounds, i, j))
     pairs.sort(reverse=True)
     used_p: set[int] = set()
     used_l: set[int] = set()
     matched = weight_sum = sound_sum = 0.0
+    anchored = spelled = False
     for sim, sounds, i, j in pairs:
         if i in used_p or j in used_l:
             continue
         used_p.add(i)
         used_l.add(j)
-        w = (weights(party.tokens[i]) + weights(listed.tokens[j])) / 2
+        w = weights(listed.tokens[j])
         matched += w * sim
         weight_sum += w
         sound_sum += w * sounds
+        anchored = anchored or _is_anchor(weights, listed.tokens[j], listed.tokens)
+        spelled = spelled or (len(party.tokens[i]) > 1 and len(listed.tokens[j]) > 1)
+    if not spelled:
+        return 0.0, 0.0  # initials alone ("Y. A. S.") identify no one
     shorter_complete = len(used_p) == len(party.tokens) or len(used_l) == len(listed.tokens)
-    factor = MISSING_PART_FACTOR if shorter_complete and len(used_p) >= 2 else 1.0
+    factor = MISSING_PART_FACTOR if shorter_complete and len(used_p) >= 2 and anchored else 1.0
     rest_p = sum(weights(t) for i, t in enumerate(party.tokens) if i not in used_p)
     rest_l = sum(weights(t) for j, t in enumerate(listed.tokens) if j not in used_l)
     # The side with tokens left over is the longer one; if both have some, neither is complete.
@@ -281,16 +271,11 @@ def score(
 
 
 class Matcher:
-    """Screens many party names against a list through a token and sound-key index.
+    """Screens many party names against a list: bulk blocking first, explainable scoring after.
 
-    A list name is a candidate for a party name when it shares with it a key (token or sound key)
-    held by at most ``max_key_share`` of list names (at least ``min_key_names``), or when it shares
-    keys for two different party tokens: a common first name alone makes nobody a candidate, but a
-    common first name together with a common surname narrows the list to a few names. A party name
-    of one common token falls back to all names holding it. Postings are numpy arrays, so the
-    intersection work runs in C. Candidates then pass a prefilter, rapidfuzz's token-set ratio (also C)
-    on the sorted sound keys, at ``prefilter`` percent: sound keys make it forgiving of transliteration,
-    so only names that could plausibly match reach the full, Python-level scoring.
+    `blocking.Blocker` narrows the pairs in vectorised steps (token similarity over vocabularies,
+    candidate keys and an upper bound of the score, in rapidfuzz and DuckDB) so that only pairs that
+    can reach the review threshold are scored here, one by one, with every component kept.
     """
 
     def __init__(
@@ -299,12 +284,9 @@ class Matcher:
         *,
         review: float = REVIEW_THRESHOLD,
         hold: float = HOLD_THRESHOLD,
-        max_key_share: float = 0.001,
-        min_key_names: int = 20,
-        prefilter: float = 70.0,
         weights: TokenWeights | None = None,
     ) -> None:
-        self.review, self.hold, self.prefilter = review, hold, prefilter
+        self.review, self.hold = review, hold
         self._entries: list[ListEntry] = []
         self._names: list[tuple[int, EntryName, _Prepared]] = []
         for entry in entries:
@@ -313,33 +295,19 @@ class Matcher:
                 self._names.append((len(self._entries) - 1, name, _Prepared.of(name.full)))
         # A matcher over part of a list (its changed entries) must weigh tokens by the whole list.
         self.weights = weights or TokenWeights(p.tokens for _, _, p in self._names)
-        self._sounds = [p.sounds for _, _, p in self._names]
-        index: dict[str, list[int]] = {}
-        for name_id, (_, _, prepared) in enumerate(self._names):
-            for key in {*prepared.tokens, *("~" + k for k in prepared.keys)}:
-                index.setdefault(key, []).append(name_id)
-        self._index = {key: np.array(ids, dtype=np.int32) for key, ids in index.items()}
-        self._max_df = max(min_key_names, int(len(self._names) * max_key_share))
+        # Without a date of birth, agreeing country is the most that evidence can add in bulk.
+        best_rest = 1 - ALIGNMENT_SHARE + COUNTRY_AGREES
+        rules = Rules(
+            min_aligned=(review - best_rest) / ALIGNMENT_SHARE,
+            missing_part_factor=MISSING_PART_FACTOR,
+            weight=self.weights,
+            is_anchor=lambda token, name: _is_anchor(self.weights, token, name),
+        )
+        self._blocker = Blocker([p.tokens for _, _, p in self._names], rules)
 
     def candidates(self, party_name: str) -> set[int]:
         """Ids of the list names that the party name is scored against."""
-        return set(self._candidate_ids(_Prepared.of(party_name)).tolist())
-
-    def _candidate_ids(self, party: _Prepared) -> npt.NDArray[np.int32]:
-        per_token: list[npt.NDArray[np.int32]] = []
-        rare: list[npt.NDArray[np.int32]] = []
-        for token, key in dict.fromkeys(zip(party.tokens, party.keys, strict=True)):
-            postings = [self._index[k] for k in (token, "~" + key) if k in self._index]
-            if not postings:
-                continue
-            rare.extend(p for p in postings if len(p) <= self._max_df)
-            per_token.append(np.unique(np.concatenate(postings)) if len(postings) > 1 else postings[0])
-        if len(per_token) == 1:
-            return per_token[0]
-        if len(per_token) > 1:
-            ids, counts = np.unique(np.concatenate(per_token), return_counts=True)
-            rare.append(ids[counts >= 2])
-        return np.unique(np.concatenate(rare)) if rare else np.empty(0, dtype=np.int32)
+        return set(self._blocker.candidates(token_frame([party_name]))["lid"].to_list())
 
     def screen(self, names: Sequence[str], countries: Mapping[str, str] | None = None) -> list[Match]:
         """Every (party name, entry) pair at or above the review threshold, best alias per entry.
@@ -348,29 +316,33 @@ class Matcher:
         in the order each distinct name first appears, best score first within a name. ``countries``
         gives a name's country, where known, as evidence for or against each entry.
         """
+        distinct = list(dict.fromkeys(names))
+        found = self._blocker.candidates(token_frame(distinct))
+        pids = found["pid"].to_numpy()
+        lids = found["lid"].to_numpy()
+        bounds = np.flatnonzero(np.diff(pids)) + 1 if len(pids) else np.empty(0, dtype=np.int64)
         results: list[Match] = []
-        for party_name in dict.fromkeys(names):
-            results.extend(self._screen_one(party_name, (countries or {}).get(party_name)))
+        for start, end in zip(np.r_[0, bounds], np.r_[bounds, len(pids)], strict=True):
+            if start == end:
+                continue
+            name = distinct[int(pids[start])]
+            country = (countries or {}).get(name)
+            results.extend(self._score_one(name, lids[start:end].tolist(), country))
         return results
 
-    def _screen_one(self, party_name: str, country: str | None = None) -> list[Match]:
+    def _score_one(self, party_name: str, ids: list[int], country: str | None) -> list[Match]:
         party = _Prepared.of(party_name)
-        ids = self._candidate_ids(party).tolist()
-        if not ids:
-            return []
-        close = process.extract(
-            party.sounds,
-            [self._sounds[i] for i in ids],
-            scorer=fuzz.token_set_ratio,
-            score_cutoff=self.prefilter,
-            limit=None,
-        )
         best: dict[int, Match] = {}
-        for _, _, position in close:
-            entry_no, name, prepared = self._names[ids[position]]
+        for name_id in ids:
+            entry_no, name, prepared = self._names[name_id]
             name_score, components = _name_score(party, prepared, self.weights)
             entry = self._entries[entry_no]
             match = _finish(party, entry, name, name_score, components, country, None, self.review, self.hold)
             if match.score >= self.review and (entry_no not in best or match.score > best[entry_no].score):
                 best[entry_no] = match
         return sorted(best.values(), key=lambda m: -m.score)
+
+
+def _is_anchor(weights: TokenWeights, token: str, name: Sequence[str]) -> bool:
+    """A rare list token that is also (nearly) the rarest of its name: it may anchor a partial match."""
+    return weights.is_anchor(token) and weights(token) >= max(weights(t) for t in name) - RAREST_TOLERANCE

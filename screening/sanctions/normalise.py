@@ -8,9 +8,11 @@ the spelling is folded here once, and everything else (order, initials, rarity) 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 import jellyfish
+import polars as pl
 from anyascii import anyascii
 
 # Titles and legal forms say what someone is, not who: "Dr", "Sheikh" or "Ltd" appear in or
@@ -65,3 +67,32 @@ def phonetic(token: str) -> str:
     if key and key[0] in _VOWELS:
         key = "A" + key[1:]
     return key or token
+
+
+def token_frame(names: Sequence[str]) -> pl.DataFrame:
+    """`tokens` of many names at once: one row per token, with the name's position in ``names``.
+
+    Bulk screening reads a million party names; folding them one by one in Python would take longer
+    than matching them. Pure-ASCII names are folded by Polars with the same rules as `fold`, and only
+    the rest (other scripts, accents) go through anyascii. Names without tokens have no rows.
+    """
+    frame = pl.DataFrame({"name": list(names)}, schema={"name": pl.String}).with_row_index("pid")
+    plain = frame["name"].str.contains(r"[^\x00-\x7F]").not_()
+    ascii_rows = frame.filter(plain).with_columns(
+        pl.col("name").str.to_lowercase().str.replace_all(r"['`]", "").str.replace_all(r"[^a-z0-9]+", " ")
+    )
+    other = frame.filter(plain.not_())
+    other = other.with_columns(pl.Series("name", [fold(n) for n in other["name"]], dtype=pl.String))
+    exploded = (
+        pl.concat([ascii_rows, other])
+        .with_columns(pl.col("name").str.strip_chars().str.split(" ").alias("token"))
+        .explode("token")
+        .filter(pl.col("token") != "")
+        .with_columns(pl.col("token").is_in(list(WEAK_TOKENS)).alias("weak"))
+    )
+    strong = exploded.filter(pl.col("weak").not_()).select("pid").unique()
+    return (
+        exploded.filter(pl.col("weak").not_() | pl.col("pid").is_in(strong["pid"].implode()).not_())
+        .select("pid", "token")
+        .sort("pid", maintain_order=True)
+    )
