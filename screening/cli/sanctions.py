@@ -11,7 +11,7 @@ from rich.table import Table
 
 from screening.cli.common import DbOption, FormatOption, OutputFormat, app, open_store, out
 from screening.sanctions.lists import READERS, load_list, snapshots
-from screening.sanctions.screen import decide, hits, screen_parties
+from screening.sanctions.screen import SanctionsRun, decide, hits, screen_parties
 from screening.store import DEFAULT_DB
 
 lists_app = typer.Typer(help="Sanctions and watchlists: load snapshots, show what is loaded, screen parties.")
@@ -64,6 +64,16 @@ def lists_screen(db: DbOption = DEFAULT_DB) -> None:
     """Screen every payer and payee against the latest snapshot of each list (rule TF-01)."""
     with open_store(db, create=False) as store:
         run = screen_parties(store)
+    print_sanctions_run(run)
+
+
+def screen_sanctions(db: Path) -> SanctionsRun | None:
+    """The nightly part of TF-01: screen what is new against the loaded lists, if any list is loaded."""
+    with open_store(db, create=False) as store:
+        return screen_parties(store) if snapshots(store) else None
+
+
+def print_sanctions_run(run: SanctionsRun) -> None:
     out.print(
         f"{run.parties:,} party names against {run.entries:,} list entries: {run.hits:,} hits, "
         f"{run.new_hits:,} new (raised as TF-01 alerts), {run.suppressed:,} decided false positive before"

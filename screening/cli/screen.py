@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -25,6 +26,7 @@ from screening.cli.common import (
     progress_display,
     safe_for_spreadsheets,
 )
+from screening.cli.sanctions import print_sanctions_run, screen_sanctions
 from screening.detection.cases import run_case
 from screening.detection.evaluate import Evaluation, evaluate
 from screening.detection.findings import alert_detail, alerts_frame, entity_risk
@@ -73,13 +75,17 @@ def run(
     hidden = quiet or output is OutputFormat.json
     result = screen_store(db, as_of=as_of, packs=packs, settings=settings, rules=rules, hidden=hidden)
     network = screen_networks(db, as_of=as_of, rules=rules, hidden=hidden) if networks else None
+    sanctions = screen_sanctions(db)
     if output is OutputFormat.json:
-        both = {**result.as_dict(), "networks": network.as_dict() if network else None}
+        both = {**result.as_dict(), "networks": network.as_dict() if network else None,
+                "sanctions": asdict(sanctions) if sanctions else None}  # fmt: skip
         out.print_json(json.dumps(both, default=str))
     elif not quiet:
         print_run_summary(result)
         if network is not None:
             print_run_summary(network)
+        if sanctions is not None:
+            print_sanctions_run(sanctions)
 
 
 def screen_store(

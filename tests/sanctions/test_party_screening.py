@@ -93,3 +93,16 @@ def test_hits_commands_screen_list_and_decide(tmp_path: Path, capsys: pytest.Cap
     hit_id = json.loads(capsys.readouterr().out)[0]["hit_id"]
     assert main(["hits", "decide", hit_id, "--decision", "false_positive", "--db", db]) == 0
     assert main(["hits", "decide", hit_id, "--decision", "maybe", "--db", db]) == 2
+
+
+def test_the_nightly_run_screens_parties_when_a_list_is_loaded(tmp_path: Path) -> None:
+    from screening.cli import main
+
+    payments = tmp_path / "p.csv"
+    payments.write_text(csv_text(*PAYMENTS))
+    db = str(tmp_path / "s.duckdb")
+    assert main(["load", str(payments), "--db", db, "-q"]) == 0
+    assert main(["lists", "load", str(UN), "--db", db]) == 0
+    assert main(["run", "--db", db, "-q", "--no-networks"]) == 0
+    with Store.open(Path(db)) as store:
+        assert hits(store)["account"].to_list() == ["ACC-9"]
