@@ -5,10 +5,14 @@ hub only once in the screened period), the window from that payment to
 ``window_days`` later is examined: at least ``min_senders`` one-off payers
 in, at least ``min_receivers`` one-off payees out, between ``min_passed``
 and ``max_passed`` of the gathered money paid out, and the structure making
-up at least ``min_structure_share`` of the hub's transfers in the window, and
+up at least ``min_structure_share`` of the hub's transfers from ``context_days``
+before the window to ``context_days`` after it (a burst, not a business's
+steady trade with ever new counterparties), and
 the hub never paying out more than ``max_passed`` times what it has gathered so far in the window (the
 scatter follows the gather; a business paying suppliers from its balance
-before its customers pay does not).
+before its customers pay does not), and at least ``min_ordered_share`` of the
+(payment in, payment out) pairs of the window in that order: a hub gathers,
+then scatters, where a business's receipts and payments interleave.
 Hubs with more than ``max_counterparties`` counterparties (processors,
 marketplaces) and money-service businesses are not examined. Overlapping
 windows of one hub are one finding, described by its fullest window.
@@ -49,9 +53,12 @@ rolling AS (
            count(*) FILTER (WHERE one_off AND direction = 'out') OVER w AS receivers,
            sum(amt) FILTER (WHERE one_off AND direction = 'in') OVER w AS gathered,
            sum(amt) FILTER (WHERE one_off AND direction = 'out') OVER w AS scattered,
-           count(*) OVER w AS all_legs
+           count(*) OVER around AS all_legs
     FROM hub_legs
-    WINDOW w AS (PARTITION BY hub ORDER BY ts RANGE BETWEEN CURRENT ROW AND to_days($window_days) FOLLOWING)
+    WINDOW w AS (PARTITION BY hub ORDER BY ts RANGE BETWEEN CURRENT ROW AND to_days($window_days) FOLLOWING),
+           around AS (PARTITION BY hub ORDER BY ts
+                      RANGE BETWEEN to_days($context_days) PRECEDING
+                                AND to_days($window_days + $context_days) FOLLOWING)
 ),
 anchors AS (
     SELECT * FROM rolling
@@ -72,11 +79,21 @@ covered AS (
     GROUP BY hub, anchor
     HAVING bool_and(paid_so_far <= $max_passed * gathered_so_far)
 ),
+ordered AS (
+    SELECT a.hub, a.anchor
+    FROM anchors a
+    JOIN hub_legs i ON i.hub = a.hub AND i.one_off AND i.direction = 'in'
+                   AND i.ts >= a.anchor AND i.ts <= a.anchor + to_days($window_days)
+    JOIN hub_legs o ON o.hub = a.hub AND o.one_off AND o.direction = 'out'
+                   AND o.ts >= a.anchor AND o.ts <= a.anchor + to_days($window_days)
+    GROUP BY a.hub, a.anchor
+    HAVING avg(CASE WHEN i.ts < o.ts THEN 1.0 ELSE 0.0 END) >= $min_ordered_share
+),
 episodes AS (
     SELECT *, sum(CASE WHEN prev IS NULL OR anchor > prev + to_days($window_days) THEN 1 ELSE 0 END)
                   OVER (PARTITION BY hub ORDER BY anchor) AS episode
     FROM (SELECT a.*, lag(a.anchor) OVER (PARTITION BY a.hub ORDER BY a.anchor) AS prev
-          FROM anchors a JOIN covered USING (hub, anchor))
+          FROM anchors a JOIN covered USING (hub, anchor) JOIN ordered USING (hub, anchor))
 ),
 best AS (
     SELECT hub, arg_min(anchor, (-least(senders, receivers), anchor)) AS anchor
@@ -110,6 +127,8 @@ def detect_gather_scatter(ctx: Context, params: Mapping[str, float | int]) -> li
             "max_passed": float(params["max_passed"]),
             "min_structure_share": float(params["min_structure_share"]),
             "max_counterparties": int(params["max_counterparties"]),
+            "min_ordered_share": float(params["min_ordered_share"]),
+            "context_days": int(params["context_days"]),
         },
     )
     least = min(int(params["min_senders"]), int(params["min_receivers"]))
