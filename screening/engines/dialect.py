@@ -1,0 +1,355 @@
+"""Rule SQL for other engines: the DuckDB text of a rule, translated, with its parameters as literals.
+
+Rules are written once, in DuckDB's SQL, with ``$name`` placeholders. Spark
+cannot bind parameters into SQL text, so the translation puts each value in as
+a typed literal node of the syntax tree (never by pasting text): whole numbers
+as integers, other numbers as ``CAST(... AS DOUBLE)`` (DuckDB binds a Python
+float as a DOUBLE), instants as UTC timestamps, text as an escaped string
+literal. Values come from the rule set, typed and bounds-checked.
+
+sqlglot does most of the translation (``read="duckdb", write="spark"``); the
+rewrites here cover what it cannot know, each keeping DuckDB's meaning:
+
+- ``len(list)`` is the number of elements (rules write ``length`` for text);
+- ``/`` divides as doubles, as DuckDB does for integers and decimals alike;
+- ``list(x ORDER BY k)`` is sorted by ``k``; an aggregate ``list`` of no rows
+  is NULL, not an empty array;
+- ``list_distinct`` and ``flatten`` drop NULLs; ``list_concat`` treats NULL as empty;
+- ``arg_max(row_alias, (a, b))`` keeps the whole row and compares tuples as structs;
+- ``to_days``/``to_hours`` become intervals, ``epoch`` seconds as a double,
+  ``date_diff``/``datediff`` count day or month boundaries like DuckDB,
+  ``format('{}')`` becomes ``format_string('%s')``, list indexes start at 1.
+
+A construct with no faithful translation raises :class:`TranslationError` with the
+reason, so ``screening rules list --engine spark`` can name it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.duckdb import DuckDB
+
+from screening.detection.model import Rule
+
+
+class TranslationError(ValueError):
+    """A rule's SQL uses something the target engine cannot do the same way."""
+
+
+class RuleSQL(DuckDB):
+    """DuckDB as rules write it: ``len()`` counts list elements, ``length()`` measures text."""
+
+    class Parser(DuckDB.Parser):  # type: ignore[valid-type,misc]
+        FUNCTIONS = {**DuckDB.Parser.FUNCTIONS, "LEN": exp.ArraySize.from_arg_list}  # noqa: RUF012
+
+
+SPARK_TABLES = frozenset(
+    {"sp", "party", "payments", "accounts", "ref_country", "ref_corridor", "ref_role_mcc", "country_flag",
+     "corridor_pair", "run_alerts", "alerts", "alert_evidence", "new_txn"}
+)  # fmt: skip
+"""The tables and views the Spark engine provides, under the names rules use."""
+
+_SPARK_FUNCTIONS = frozenset(
+    {"ARRAY_JOIN", "MAKE_DT_INTERVAL", "MAKE_YM_INTERVAL", "UNIX_MICROS", "SIZE", "FILTER", "TRANSFORM",
+     "ARRAY_SORT", "STRUCT", "FORMAT_STRING", "LISTAGG", "RLIKE", "MEDIAN", "MODE", "FIRST"}
+)  # fmt: skip
+"""Anonymous functions in the output that Spark is known to have."""
+
+
+def to_spark(sql: str, values: Mapping[str, Any], *, pretty: bool = False) -> str:
+    """The Spark SQL of one DuckDB statement, with ``values`` in place of its ``$placeholders``."""
+    try:
+        tree = sqlglot.parse_one(sql.strip().rstrip(";"), read=RuleSQL)
+    except sqlglot.errors.ParseError as error:
+        raise TranslationError(f"sqlglot cannot parse it: {str(error).splitlines()[0]}") from error
+    tree = tree.transform(lambda node: _literal(node, values))
+    for rewrite in _REWRITES:
+        tree = tree.transform(rewrite)
+    _check(tree)
+    return tree.sql(dialect="spark", pretty=pretty)
+
+
+def untranslatable(rule: Rule) -> str | None:
+    """Why a rule cannot run on Spark yet, or None when it translates."""
+    moment = datetime(2000, 1, 1, tzinfo=UTC)
+    try:
+        to_spark(rule.detection, {**rule.default_parameters, "scan_from": moment, "as_of": moment})
+    except TranslationError as error:
+        return str(error)
+    return None
+
+
+def created_view(sql: str) -> tuple[str, str]:
+    """The name and the query (DuckDB SQL) of a ``CREATE ... TABLE name AS query`` statement."""
+    tree = sqlglot.parse_one(sql, read=RuleSQL)
+    if not isinstance(tree, exp.Create) or tree.expression is None:
+        raise TranslationError("expected CREATE ... AS SELECT")
+    return tree.this.name, tree.expression.sql(dialect=RuleSQL)
+
+
+def tables_read(sql: str) -> set[str]:
+    """The tables a statement names, less its own CTEs."""
+    tree = sqlglot.parse_one(sql.strip().rstrip(";"), read=RuleSQL)
+    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+    return {t.name for t in tree.find_all(exp.Table) if t.name and t.name not in ctes}
+
+
+def literal(value: Any) -> exp.Expression:
+    """A typed literal node for a bound value."""
+    if value is None:
+        return exp.Null()
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, int):
+        return exp.Literal.number(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise TranslationError(f"a parameter is {value}, not a finite number")
+        return exp.cast(exp.Literal.number(repr(value)), exp.DataType.Type.DOUBLE)
+    if isinstance(value, datetime):
+        instant = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+        text = instant.replace(tzinfo=None).isoformat(sep=" ")
+        return exp.cast(exp.Literal.string(text), exp.DataType.Type.TIMESTAMP)
+    if isinstance(value, str):
+        return exp.Literal.string(value)
+    raise TranslationError(f"a parameter of type {type(value).__name__} has no literal form")
+
+
+def _literal(node: exp.Expression, values: Mapping[str, Any]) -> exp.Expression:
+    if isinstance(node, exp.Placeholder | exp.Parameter):
+        name = node.name
+        if name not in values:
+            raise TranslationError(f"${name} has no value")
+        return literal(values[name])
+    return node
+
+
+def _spark(template: str, **parts: exp.Expression) -> exp.Expression:
+    """A Spark expression from a template whose ``__name`` columns are replaced by ``parts``."""
+    tree = sqlglot.parse_one(template, read="spark")
+
+    def fill(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column) and not node.table and node.name.startswith("__"):
+            return parts[node.name[2:]].copy()
+        return node
+
+    return tree.transform(fill)
+
+
+_INTERVAL_UNITS = {"TO_DAYS": "DAY", "TO_HOURS": "HOUR", "TO_MONTHS": "MONTH"}
+
+
+def _interval(node: exp.Expression) -> exp.Expression:
+    """``to_days(n)``, ``to_hours(n)``, ``to_months(n)`` as Spark intervals."""
+    if isinstance(node, exp.ToDays):
+        unit, amount = "DAY", node.this
+    elif isinstance(node, exp.Anonymous) and node.name.upper() in _INTERVAL_UNITS:
+        unit, amount = _INTERVAL_UNITS[node.name.upper()], node.expressions[0]
+    else:
+        return node
+    if isinstance(amount, exp.Literal) and not amount.is_string:
+        return exp.Interval(this=exp.Literal.string(amount.name), unit=exp.var(unit))
+    templates = {"DAY": "MAKE_DT_INTERVAL(__n, 0, 0, 0)", "HOUR": "MAKE_DT_INTERVAL(0, __n, 0, 0)",
+                 "MONTH": "MAKE_YM_INTERVAL(0, __n)"}  # fmt: skip
+    return _spark(templates[unit], n=amount)
+
+
+def _division(node: exp.Expression) -> exp.Expression:
+    """Both sides as doubles, in place so that divisions inside are reached too."""
+    if isinstance(node, exp.Div):
+        for side in ("this", "expression"):
+            node.set(side, exp.cast(node.args[side], exp.DataType.Type.DOUBLE))
+    return node
+
+
+def _in_window(node: exp.Expression) -> bool:
+    parent = node.parent
+    while isinstance(parent, exp.Filter):
+        parent = parent.parent
+    return isinstance(parent, exp.Window)
+
+
+def _ordered_list(node: exp.Expression) -> exp.Expression:
+    """``list(x ORDER BY k)`` sorted by ``k``; an aggregate list of no rows is NULL, as in DuckDB."""
+    agg = node.this if isinstance(node, exp.Filter) else node
+    if not isinstance(agg, exp.ArrayAgg):
+        return node
+    inner = agg.this
+    keys: list[exp.Expression] = []
+    if isinstance(inner, exp.Order):
+        for ordered in inner.expressions:
+            if ordered.args.get("desc"):
+                raise TranslationError("list(... ORDER BY ... DESC) has no translation yet")
+            keys.append(ordered.this)
+        inner = inner.this
+    if keys:
+        fields = [exp.alias_(k.copy(), f"k{i}") for i, k in enumerate(keys)] + [exp.alias_(inner.copy(), "v")]
+        collected: exp.Expression = exp.ArrayAgg(this=exp.Struct(expressions=fields))
+    else:
+        collected = agg.copy()
+    if isinstance(node, exp.Filter):
+        collected = exp.Filter(this=collected, expression=node.expression.copy())
+    if _in_window(node):
+        if keys:
+            raise TranslationError("an ordered list() over a window has no translation yet")
+        return node
+    if keys:
+        collected = _spark("TRANSFORM(ARRAY_SORT(__c), s -> s.v)", c=collected)
+    return _spark("CASE WHEN SIZE(__c) = 0 THEN NULL ELSE __c END", c=collected)
+
+
+_NOT_NULL = "FILTER(__l, v -> v IS NOT NULL)"
+
+
+def _lists(node: exp.Expression) -> exp.Expression:
+    """DuckDB's list functions skip NULLs where Spark's keep them or return NULL; lists count from 1."""
+    if isinstance(node, exp.ArrayDistinct | exp.Flatten):
+        node.set("this", _spark(_NOT_NULL, l=node.this))
+    elif isinstance(node, exp.ArrayConcat):
+        parts = [node.this, *node.expressions]
+        concat = cast(
+            exp.Expression, exp.func("CONCAT", *(_spark("COALESCE(__l, ARRAY())", l=p) for p in parts))
+        )
+        return concat
+    elif isinstance(node, exp.Bracket) and len(node.expressions) == 1:
+        node.set("expressions", [exp.Sub(this=node.expressions[0], expression=exp.Literal.number(1))])
+    return node
+
+
+def _arg_max(node: exp.Expression) -> exp.Expression:
+    """Tuples compared as structs; an alias standing for a whole row kept as a struct of the row."""
+    if not isinstance(node, exp.ArgMax | exp.ArgMin):
+        return node
+    key = node.expression
+    if isinstance(key, exp.Tuple):
+        node.set("expression", exp.Struct(expressions=[
+            exp.alias_(item, f"k{i}") for i, item in enumerate(key.expressions)]))  # fmt: skip
+    value = node.this
+    if isinstance(value, exp.Column) and not value.table and value.name in _aliases(node):
+        node.set("this", _spark(f"STRUCT({value.name}.*)"))
+    return node
+
+
+def _aliases(node: exp.Expression) -> set[str]:
+    select = node.find_ancestor(exp.Select)
+    if select is None:
+        return set()
+    sources = [select.args.get("from_"), *(select.args.get("joins") or [])]
+    return {
+        s.this.alias_or_name
+        for s in sources
+        if s is not None and isinstance(s.this, exp.Table | exp.Subquery)
+    }
+
+
+def _dates(node: exp.Expression) -> exp.Expression:
+    """Day and month differences count boundaries as DuckDB does; epoch is seconds as a double."""
+    if isinstance(node, exp.DateDiff):
+        unit = (node.text("unit") or "DAY").upper()
+        end, start = node.this, node.expression
+        if unit == "DAY":
+            return _spark("DATEDIFF(CAST(__e AS DATE), CAST(__s AS DATE))", e=end, s=start)
+        if unit == "MONTH":
+            return _spark("(YEAR(__e) * 12 + MONTH(__e)) - (YEAR(__s) * 12 + MONTH(__s))", e=end, s=start)
+        raise TranslationError(f"date_diff in {unit.lower()}s has no translation yet")
+    if isinstance(node, exp.TimeToUnix):
+        value = node.this
+        if isinstance(value, exp.Sub):
+            return _spark(
+                "(UNIX_MICROS(__a) - UNIX_MICROS(__b)) / 1000000.0D", a=value.this, b=value.expression
+            )
+        return _spark("UNIX_MICROS(__a) / 1000000.0D", a=value)
+    return node
+
+
+def _format(node: exp.Expression) -> exp.Expression:
+    """``format('{} ...', x)`` as ``format_string('%s ...', x)``."""
+    if isinstance(node, exp.Format):
+        pattern = node.this
+        if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+            raise TranslationError("format() with a pattern that is not a literal")
+        text = pattern.name
+        rest = text.replace("{}", "")
+        if "%" in text or "{" in rest or "}" in rest:
+            raise TranslationError("format() with placeholders other than {}")
+        pattern_text = exp.Literal.string(text.replace("{}", "%s"))
+        formatted = cast(exp.Expression, exp.func("FORMAT_STRING", pattern_text, *node.expressions))
+        return formatted
+    return node
+
+
+def _joins(node: exp.Expression) -> exp.Expression:
+    """Joins Spark reads differently: ``USING`` beside a qualified star, ``CROSS JOIN unnest``, CTE hints."""
+    if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
+        node.set("materialized", None)
+    if isinstance(node, exp.Join) and isinstance(node.this, exp.Unnest):
+        unnest = node.this
+        lateral = exp.Lateral(this=exp.Explode(this=unnest.expressions[0]), alias=unnest.args.get("alias"))
+        node.set("this", lateral)
+    if isinstance(node, exp.Select):
+        _using_as_on(node)
+    return node
+
+
+def _using_as_on(select: exp.Select) -> None:
+    """``a JOIN b USING (k)`` as ``ON a.k = b.k`` when the select cannot tell the difference.
+
+    Spark puts the ``USING`` columns first, so ``a.*`` of such a join lists
+    columns in another order than DuckDB (a ``UNION`` of it then misaligns).
+    """
+    joins = select.args.get("joins") or []
+    source = select.args.get("from_")
+    if len(joins) != 1 or source is None or not joins[0].args.get("using"):
+        return
+    join = joins[0]
+    keys = {k.name for k in join.args["using"]}
+    unqualified = [c for c in select.find_all(exp.Column) if not c.table and c.name in keys]
+    stars = [s for s in select.expressions if isinstance(s, exp.Star)]
+    if unqualified or stars:
+        return
+    left, right = source.this.alias_or_name, join.this.alias_or_name
+    condition = exp.and_(*(exp.column(k, left).eq(exp.column(k, right)) for k in sorted(keys)))
+    join.set("using", None)
+    join.set("on", condition)
+
+
+def _string_agg(node: exp.Expression) -> exp.Expression:
+    """``string_agg(DISTINCT x, sep ORDER BY x)`` as the sorted set joined (Spark's listagg fails
+    beside other distinct aggregates); NULL when nothing is aggregated, as in DuckDB."""
+    if not isinstance(node, exp.GroupConcat) or isinstance(node.parent, exp.Filter):
+        return node
+    order = node.this
+    if not (isinstance(order, exp.Order) and isinstance(order.this, exp.Distinct)):
+        return node
+    values = order.this.expressions
+    keys = order.expressions
+    if len(values) != 1 or len(keys) != 1 or keys[0].args.get("desc") or keys[0].this != values[0]:
+        return node
+    separator = node.args.get("separator") or exp.Literal.string(",")
+    joined = _spark("ARRAY_JOIN(ARRAY_SORT(COLLECT_SET(__x)), __sep)", x=values[0], sep=separator)
+    return _spark("CASE WHEN SIZE(COLLECT_SET(__x)) = 0 THEN NULL ELSE __j END", x=values[0], j=joined)
+
+
+_REWRITES = (_joins, _string_agg, _interval, _ordered_list, _lists, _arg_max, _dates, _format, _division)
+
+
+def _check(tree: exp.Expression) -> None:
+    """Refuse output Spark would reject or read differently."""
+    for function in tree.find_all(exp.Anonymous):
+        name = function.name.upper()
+        if name not in _SPARK_FUNCTIONS:
+            raise TranslationError(f"DuckDB's {function.name.lower()}() has no Spark translation yet")
+    unknown = tables_in(tree) - SPARK_TABLES
+    if unknown:
+        raise TranslationError(f"reads {', '.join(sorted(unknown))}, which the Spark engine does not provide")
+
+
+def tables_in(tree: exp.Expression) -> set[str]:
+    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+    return {t.name for t in tree.find_all(exp.Table) if t.name and t.name not in ctes}

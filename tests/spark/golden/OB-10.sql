@@ -1,0 +1,1 @@
+-- OB-10 cannot run on Spark yet: DuckDB's list_slice() has no Spark translation yet

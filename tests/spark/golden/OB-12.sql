@@ -1,0 +1,1 @@
+-- OB-12 cannot run on Spark yet: DuckDB's list_sum() has no Spark translation yet
