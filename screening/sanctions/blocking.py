@@ -56,7 +56,7 @@ class Blocker:
         self._vocab: dict[str, int] = {}
         rows: list[tuple[int, int, int, float, bool]] = []
         single_keys: list[tuple[int, int]] = []
-        pair_keys: list[tuple[int, int, int]] = []
+        pair_keys: list[tuple[int, int, int, int]] = []
         for lid, toks in enumerate(names):
             ids = [self._vocab.setdefault(t, len(self._vocab)) for t in toks]
             weights = [rules.weight(t) for t in toks]
@@ -66,8 +66,10 @@ class Blocker:
                 rows.append((lid, pos, tid, w, rules.is_anchor(t, toks)))
                 if len(t) > 1 and (has_initial or w >= rules.min_aligned * total):
                     single_keys.append((tid, lid))
-            pair_keys.extend((min(a, b), max(a, b), lid) for a, b in _pair_keys(toks, ids, weights, rules))
+            needed, pairs = _pair_keys(toks, ids, weights, rules)
+            pair_keys.extend((min(a, b), max(a, b), lid, needed) for a, b in pairs)
         self.vocab = list(self._vocab)
+        self._names = len(names)
         self._keys = [phonetic(t) for t in self.vocab]
         self._con = duckdb.connect()
         schema = {"lid": pl.Int64, "j": pl.Int64, "ltid": pl.Int64, "w": pl.Float64, "anchor": pl.Boolean}
@@ -75,8 +77,14 @@ class Blocker:
             pl.Series("ltoken", [self.vocab[r[2]] for r in rows], dtype=pl.String)
         )
         self._singles = pl.DataFrame(single_keys, schema={"ltid": pl.Int64, "lid": pl.Int64}, orient="row")
-        self._pairs = pl.DataFrame(
-            pair_keys, schema={"k1": pl.Int64, "k2": pl.Int64, "lid": pl.Int64}, orient="row"
+        self._pairs = (
+            pl.DataFrame(
+                pair_keys,
+                schema={"k1": pl.Int64, "k2": pl.Int64, "lid": pl.Int64, "needed": pl.Int64},
+                orient="row",
+            )
+            .select((pl.col("k1") * len(self._vocab) + pl.col("k2")).alias("k"), "lid", "needed")
+            .unique()
         )
         self._totals = self._list_tokens.group_by("lid").agg(
             pl.col("w").sum().alias("wl_total"), pl.len().alias("nl_total")
@@ -87,7 +95,9 @@ class Blocker:
         if tokens.is_empty():
             return pl.DataFrame(schema={"pid": pl.Int64, "lid": pl.Int64})
         party = tokens.with_columns(
-            pl.col("pid").cast(pl.Int64), pl.int_range(pl.len()).over("pid").cast(pl.Int64).alias("i")
+            pl.col("pid").cast(pl.Int64),
+            pl.int_range(pl.len()).over("pid").cast(pl.Int64).alias("i"),
+            pl.len().over("pid").cast(pl.Int64).alias("n"),
         )
         vocab = party.select("token").unique(maintain_order=True)["token"].to_list()
         ptid = {t: n for n, t in enumerate(vocab)}
@@ -113,7 +123,8 @@ class Blocker:
         try:
             table = con.sql(_CANDIDATES_AND_BOUND, params={
                 "min_aligned": self.rules.min_aligned, "lenient": self.rules.missing_part_factor,
-                "initial": INITIAL_SIMILARITY,
+                "initial": INITIAL_SIMILARITY, "vocab": len(self.vocab), "names": self._names,
+                "party_vocab": len(vocab),
             }).to_arrow_table()  # fmt: skip
         finally:
             for name in ("party", "similar_tokens", "list_tokens", "single_keys", "pair_keys", "list_totals"):
@@ -125,13 +136,14 @@ class Blocker:
 
 def _pair_keys(
     toks: tuple[str, ...], ids: list[int], weights: list[float], rules: Rules
-) -> set[tuple[int, int]]:
-    """Token pairs of a list name such that every party name that can reach the threshold shares one.
+) -> tuple[int, set[tuple[int, int]]]:
+    """How many tokens of a list name a match needs, and token pairs of it that such a match shares.
 
     If a match needs at least ``q`` of the name's ``k`` tokens, any such set of tokens holds two of
     the ``k - q + 2`` rarest, so pairs among those suffice (prefix filtering, with pairs). ``q`` is
     the fewest tokens whose bound passes: the heaviest ones, with the leniency of an anchor when the
-    name has one. Names with an initial keep every pair, as an initial can stand for any word.
+    name has one. Names with an initial keep every pair, as an initial can stand for any word. A party
+    name with fewer tokens than ``q`` cannot match one to one, and is not made a candidate.
     """
     order = sorted(range(len(toks)), key=lambda n: (-weights[n], ids[n]))
     words = [n for n in order if len(toks[n]) > 1]
@@ -150,62 +162,81 @@ def _pair_keys(
     else:
         needed = 1
     prefix = words[: len(words) - needed + 2]
-    return {(ids[a], ids[b]) for a, b in combinations(prefix, 2)}
+    return needed, {(ids[a], ids[b]) for a, b in combinations(prefix, 2)}
 
 
+# Pairs of a party name and a list name travel as one integer, pid * $names + lid, and a party
+# token's expansion as pid * $vocab + ltid: single-column keys keep DuckDB's joins and groupings on
+# the short path (joining candidates to their party's expansions by pid alone fans out tenfold).
 _CANDIDATES_AND_BOUND = """
 WITH
 expanded AS MATERIALIZED (
-    SELECT p.pid, p.i, p.token, s.ltid, s.sim FROM party p JOIN similar_tokens s USING (ptid)
+    SELECT p.pid, p.i, p.n, p.wp, p.token, s.ltid, s.sim, p.pid * $vocab + s.ltid AS pk
+    FROM party p JOIN similar_tokens s USING (ptid)
 ),
 initialled AS (SELECT DISTINCT pid FROM party WHERE length(token) = 1),
+-- Party names share their tokens and token pairs, so keys are looked up once per distinct token or
+-- pair of tokens and only then spread to the names that hold them.
+token_lists AS (
+    SELECT s.ptid, k.lid FROM similar_tokens s JOIN single_keys k USING (ltid)
+),
 by_single AS (
-    SELECT e.pid, k.lid FROM expanded e JOIN single_keys k USING (ltid)
-    UNION
+    SELECT p.pid, t.lid FROM party p JOIN token_lists t USING (ptid)
+    UNION ALL
     SELECT e.pid, t.lid FROM expanded e JOIN initialled USING (pid) JOIN list_tokens t USING (ltid)
 ),
-by_pair AS (
-    SELECT a.pid, k.lid
-    FROM expanded a JOIN expanded b ON a.pid = b.pid AND a.i < b.i
-    JOIN pair_keys k ON k.k1 = least(a.ltid, b.ltid) AND k.k2 = greatest(a.ltid, b.ltid)
+party_pairs AS MATERIALIZED (
+    SELECT a.pid, a.n, least(a.ptid, b.ptid) * $party_vocab + greatest(a.ptid, b.ptid) AS pp
+    FROM party a JOIN party b ON a.pid = b.pid AND a.i < b.i
 ),
-candidates AS MATERIALIZED (SELECT pid, lid FROM by_single UNION SELECT pid, lid FROM by_pair),
+pair_lists AS (
+    SELECT d.pp, k.lid, k.needed
+    FROM (SELECT DISTINCT pp FROM party_pairs) d
+    JOIN similar_tokens sa ON sa.ptid = d.pp // $party_vocab
+    JOIN similar_tokens sb ON sb.ptid = d.pp % $party_vocab
+    JOIN pair_keys k ON k.k = least(sa.ltid, sb.ltid) * $vocab + greatest(sa.ltid, sb.ltid)
+),
+by_pair AS (
+    SELECT x.pid, l.lid FROM party_pairs x JOIN pair_lists l USING (pp) WHERE l.needed <= x.n
+),
+candidates AS MATERIALIZED (
+    SELECT DISTINCT pid * $names + lid AS ck, pid, lid
+    FROM (SELECT pid, lid FROM by_single UNION ALL SELECT pid, lid FROM by_pair)
+),
 pairs AS MATERIALIZED (
-    SELECT c.pid, c.lid, e.i, t.j, e.sim, t.w, t.anchor,
-           length(e.token) > 1 AND length(t.ltoken) > 1 AS spelled
-    FROM candidates c JOIN list_tokens t USING (lid) JOIN expanded e ON e.pid = c.pid AND e.ltid = t.ltid
+    SELECT t.ck, e.i, e.wp, t.j, e.sim, t.w, t.anchor, length(e.token) > 1 AND length(t.ltoken) > 1 AS spelled
+    FROM (SELECT c.ck, t.j, t.w, t.anchor, t.ltoken, c.pid * $vocab + t.ltid AS pk
+          FROM candidates c JOIN list_tokens t USING (lid)) t
+    JOIN expanded e USING (pk)
     UNION ALL
-    SELECT c.pid, c.lid, p.i, t.j, $initial AS sim, t.w, t.anchor, false AS spelled
+    SELECT c.ck, p.i, p.wp, t.j, $initial AS sim, t.w, t.anchor, false AS spelled
     FROM candidates c JOIN (SELECT * FROM party WHERE length(token) = 1) p USING (pid)
     JOIN list_tokens t ON t.lid = c.lid AND t.ltoken[1] = p.token AND t.ltoken <> p.token
     UNION ALL
-    SELECT c.pid, c.lid, p.i, t.j, $initial AS sim, t.w, t.anchor, false AS spelled
+    SELECT c.ck, p.i, p.wp, t.j, $initial AS sim, t.w, t.anchor, false AS spelled
     FROM candidates c JOIN (SELECT * FROM list_tokens WHERE length(ltoken) = 1) t USING (lid)
     JOIN party p ON p.pid = c.pid AND p.token[1] = t.ltoken AND length(p.token) > 1
 ),
-per_list_token AS (
-    SELECT pid, lid, j, max(sim) * any_value(w) AS m, any_value(w) AS w, bool_or(anchor) AS anchor,
-           bool_or(spelled) AS spelled
-    FROM pairs GROUP BY pid, lid, j
-),
-per_party_token AS (SELECT pid, lid, i FROM pairs GROUP BY pid, lid, i),
 list_side AS (
-    SELECT pid, lid, sum(m) AS m, sum(w) AS wl, count(*) AS nl, bool_or(anchor) AS anchor,
+    SELECT ck, sum(m) AS m, sum(w) AS wl, count(*) AS nl, bool_or(anchor) AS anchor,
            bool_or(spelled) AS spelled
-    FROM per_list_token GROUP BY pid, lid
+    FROM (SELECT ck, max(sim) * any_value(w) AS m, any_value(w) AS w, bool_or(anchor) AS anchor,
+                 bool_or(spelled) AS spelled
+          FROM pairs GROUP BY ck, j)
+    GROUP BY ck
 ),
 party_side AS (
-    SELECT x.pid, x.lid, sum(p.wp) AS wp, count(*) AS np
-    FROM per_party_token x JOIN party p USING (pid, i) GROUP BY x.pid, x.lid
+    SELECT ck, sum(wp) AS wp, count(*) AS np FROM (SELECT ck, any_value(wp) AS wp FROM pairs GROUP BY ck, i)
+    GROUP BY ck
 ),
 party_totals AS (SELECT pid, sum(wp) AS wp_total, count(*) AS np_total FROM party GROUP BY pid),
 bounded AS (
-    SELECT l.pid, l.lid, l.m,
+    SELECT c.pid, c.lid, l.m,
            (pt.wp_total - p.wp) + (lt.wl_total - l.wl) AS unmatched,
            CASE WHEN l.anchor AND least(l.nl, p.np) >= 2
                      AND (p.np = pt.np_total OR l.nl = lt.nl_total) THEN $lenient ELSE 1.0 END AS factor
-    FROM list_side l JOIN party_side p USING (pid, lid) JOIN party_totals pt USING (pid)
-    JOIN list_totals lt USING (lid)
+    FROM list_side l JOIN party_side p USING (ck) JOIN candidates c USING (ck)
+    JOIN party_totals pt ON pt.pid = c.pid JOIN list_totals lt ON lt.lid = c.lid
     WHERE l.spelled
 )
 SELECT pid, lid FROM bounded

@@ -49,6 +49,9 @@ LOW_QUALITY_FACTOR = 0.95
 COUNTRY_AGREES, COUNTRY_DIFFERS = 0.03, -0.05
 DOB_DATE_AGREES, DOB_YEAR_AGREES, DOB_DIFFERS = 0.05, 0.02, -0.08
 
+# Party names blocked together: enough to amortise the set-up, few enough to keep DuckDB's joins in memory.
+SCREEN_CHUNK = 200_000
+
 Decision = Literal["hold", "review", "clear"]
 
 
@@ -317,6 +320,12 @@ class Matcher:
         gives a name's country, where known, as evidence for or against each entry.
         """
         distinct = list(dict.fromkeys(names))
+        results: list[Match] = []
+        for start in range(0, len(distinct), SCREEN_CHUNK):
+            results.extend(self._screen_chunk(distinct[start : start + SCREEN_CHUNK], countries or {}))
+        return results
+
+    def _screen_chunk(self, distinct: list[str], countries: Mapping[str, str]) -> list[Match]:
         found = self._blocker.candidates(token_frame(distinct))
         pids = found["pid"].to_numpy()
         lids = found["lid"].to_numpy()
@@ -326,8 +335,7 @@ class Matcher:
             if start == end:
                 continue
             name = distinct[int(pids[start])]
-            country = (countries or {}).get(name)
-            results.extend(self._score_one(name, lids[start:end].tolist(), country))
+            results.extend(self._score_one(name, lids[start:end].tolist(), countries.get(name)))
         return results
 
     def _score_one(self, party_name: str, ids: list[int], country: str | None) -> list[Match]:
