@@ -29,7 +29,7 @@ from screening.network.detectors.transfers import TRANSFERS, create, scratch
 from screening.network.model import Finding, Member
 
 _EDGES = f"""
-WITH t AS ({TRANSFERS}),
+WITH t AS MATERIALIZED ({TRANSFERS}),
 degree AS (
     SELECT account, count(DISTINCT other) AS counterparties
     FROM (SELECT src AS account, dst AS other FROM t UNION ALL SELECT dst, src FROM t)

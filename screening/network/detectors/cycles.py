@@ -22,7 +22,7 @@ from screening.network.model import Finding, Member
 _PRUNE_PASSES = 4
 
 _EDGES = f"""
-WITH t AS ({TRANSFERS}),
+WITH t AS MATERIALIZED ({TRANSFERS}),
 busy AS (
     SELECT account FROM (SELECT src AS account FROM t UNION ALL SELECT dst FROM t)
     GROUP BY account HAVING count(*) > $max_account_transfers

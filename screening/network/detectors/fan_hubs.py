@@ -20,12 +20,16 @@ from screening.network.detectors.transfers import TRANSFERS, as_datetime
 from screening.network.model import Finding, Member
 
 _SQL = f"""
-WITH t AS ({TRANSFERS}),
-thin AS (
+WITH t AS MATERIALIZED ({TRANSFERS}),
+few AS MATERIALIZED (
+    SELECT account FROM (SELECT src AS account FROM t UNION ALL SELECT dst FROM t)
+    GROUP BY account HAVING count(*) <= $max_spoke_payments
+),
+thin AS MATERIALIZED (
     SELECT account FROM (
-        SELECT payer_account AS account FROM sp WHERE payer_account IS NOT NULL
+        SELECT payer_account AS account FROM sp WHERE payer_account IN (SELECT account FROM few)
         UNION ALL
-        SELECT payee_account FROM sp WHERE payee_account IS NOT NULL
+        SELECT payee_account FROM sp WHERE payee_account IN (SELECT account FROM few)
     )
     WHERE account IN (SELECT account FROM accounts)
     GROUP BY account HAVING count(*) <= $max_spoke_payments

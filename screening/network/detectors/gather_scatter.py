@@ -27,7 +27,7 @@ from screening.network.detectors.transfers import TRANSFERS, as_datetime
 from screening.network.model import Finding, Member
 
 _SQL = f"""
-WITH t AS ({TRANSFERS}),
+WITH t AS MATERIALIZED ({TRANSFERS}),
 legs AS (
     SELECT dst AS hub, src AS party, 'in' AS direction, txn_id, ts, amt FROM t
     UNION ALL

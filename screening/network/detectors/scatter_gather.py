@@ -22,7 +22,7 @@ from screening.network.detectors.transfers import TRANSFERS, as_datetime
 from screening.network.model import Finding, Member
 
 _SQL = f"""
-WITH t AS ({TRANSFERS}),
+WITH t AS MATERIALIZED ({TRANSFERS}),
 thin AS (
     SELECT account FROM (SELECT src AS account FROM t UNION ALL SELECT dst FROM t)
     GROUP BY account HAVING count(*) <= $max_intermediary_transfers
