@@ -10,6 +10,7 @@ from screening.sanctions.model import EntryName, ListEntry
 from screening.sanctions.ofac import read_ofac_csv
 from screening.sanctions.ofac_xml import read_ofac_xml
 from screening.sanctions.uk import read_ofsi_csv
+from screening.sanctions.uk_fcdo import read_uk_xml
 from screening.sanctions.un import read_un
 
 __all__ = [
@@ -20,5 +21,6 @@ __all__ = [
     "read_ofac_csv",
     "read_ofac_xml",
     "read_ofsi_csv",
+    "read_uk_xml",
     "read_un",
 ]

@@ -24,6 +24,7 @@ from screening.sanctions.model import ListEntry
 from screening.sanctions.ofac import read_ofac_csv
 from screening.sanctions.ofac_xml import read_ofac_xml
 from screening.sanctions.uk import read_ofsi_csv
+from screening.sanctions.uk_fcdo import read_uk_xml
 from screening.sanctions.un import read_un
 from screening.store import Store
 
@@ -34,9 +35,15 @@ READERS: dict[str, Reader] = {
     "ofac-xml": read_ofac_xml,
     "eu-xml": read_eu_xml,
     "ofsi-csv": read_ofsi_csv,
+    "uk-xml": read_uk_xml,
     "internal": read_internal,
 }
-_XML_ROOTS = {b"<CONSOLIDATED_LIST": "un", b"<sdnList": "ofac-xml", b"<export": "eu-xml"}
+_XML_ROOTS = {
+    b"<CONSOLIDATED_LIST": "un",
+    b"<sdnList": "ofac-xml",
+    b"<export": "eu-xml",
+    b"<Designations": "uk-xml",
+}
 """List formats by name, as ``screening lists load --format`` takes them."""
 
 
