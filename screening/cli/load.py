@@ -211,6 +211,7 @@ def demo(
     quiet: QuietOption = False,
 ) -> None:
     """The whole job on a synthetic world: generate, load, screen; show top entities and detection quality."""
+    from screening.cli.sanctions import print_sanctions_run, screen_sanctions
     from screening.cli.screen import (
         print_evaluation,
         print_risk,
@@ -231,6 +232,7 @@ def demo(
         ]
     run = screen_store(db, hidden=quiet)
     network_run = screen_networks(db, hidden=quiet)
+    sanctions = screen_sanctions(db)
     with open_store(db, read_only=True) as store:
         top = entity_risk(store.connection, limit=10)
         quality = evaluate(store.connection, summary.truth_path)
@@ -239,6 +241,10 @@ def demo(
     _print_load_summary(results)
     print_run_summary(run)
     print_run_summary(network_run)
+    if sanctions is None:
+        out.print("Sanctions (TF-01) skipped: no list loaded; `screening lists load FILE` adds one.")
+    else:
+        print_sanctions_run(sanctions)
     print_risk(top)
     print_evaluation(quality)
     out.print(

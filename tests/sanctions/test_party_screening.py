@@ -106,3 +106,14 @@ def test_the_nightly_run_screens_parties_when_a_list_is_loaded(tmp_path: Path) -
     assert main(["run", "--db", db, "-q", "--no-networks"]) == 0
     with Store.open(Path(db)) as store:
         assert hits(store)["account"].to_list() == ["ACC-9"]
+
+
+def test_the_demo_says_in_one_line_that_it_skips_sanctions_without_a_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from screening.cli import main
+
+    db, folder = str(tmp_path / "demo.duckdb"), str(tmp_path / "demo")
+    assert main(["demo", "--payments", "1000", "--db", db, "--dir", folder]) == 0
+    printed = capsys.readouterr().out
+    assert "Sanctions (TF-01) skipped: no list loaded" in " ".join(printed.split())
