@@ -276,6 +276,11 @@ def _given(ref: str | None) -> str | None:
     return ref if ref and ref.upper() not in _NOT_PROVIDED else None
 
 
+def _bic_text(bic: str | None) -> str | None:
+    """A BIC as stored (a head office as BIC8), for a ``purpose`` tag."""
+    return check_bic(bic).value if bic else None
+
+
 def _charges(code: str | None) -> str | None:
     return _CHARGES.get(code, code) if code else None
 
@@ -382,6 +387,7 @@ def _remittance(
             ("category", category),
             ("ultimate payer", f.get("UltmtDbtr/Nm") or ultimate_payer),
             ("ultimate payee", f.get("UltmtCdtr/Nm")),
+            ("via", _bic_text(f.get("IntrmyAgt1/FinInstnId/BICFI") or f.get("IntrmyAgt1/FinInstnId/BIC"))),
             *(extra or []),
         ],
     )

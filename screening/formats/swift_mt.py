@@ -177,11 +177,18 @@ def _mt103(m: _Message) -> Txn:
     remittance = m.first("70")
     charges = m.first("71A")
     regulatory = m.first("77B")
+    via = m.first("56A")
+    via_bic = (
+        [part.strip() for part in via[1].split("\n") if part.strip() and not part.startswith("/")]
+        if via
+        else []
+    )
     txn.set(
         "purpose",
         purpose(
             [remittance[1] if remittance else None],
             [
+                ("via", check_bic(via_bic[0]).value if via_bic else None),
                 ("charges", charges[1] if charges else None),
                 ("regulatory", regulatory[1] if regulatory else None),
             ],

@@ -29,7 +29,8 @@ def test_pacs008_maps_parties_accounts_agents_and_remittance(store: Store) -> No
     assert (payment["payer_type"], payment["payee_type"]) == ("person", "organisation")
     assert (payment["payee_account"], payment["payee_bank"]) == ("FR1420041010050500013M02606", "BNPAFRPP")
     assert payment["purpose"] == (
-        "Consultation and transplant package deposit [purpose MDCS] [category SUPP] [charges SHA]"
+        "Consultation and transplant package deposit [purpose MDCS] [category SUPP] [via COBADEFF] "
+        "[charges SHA]"
     )
     assert payment["channel"] == "wire"
 

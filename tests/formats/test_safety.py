@@ -55,3 +55,18 @@ def test_iso_message_this_loader_does_not_read_is_named(store: Store, write: Wri
 def test_unknown_xml_root_is_refused_with_a_hint(store: Store, write: Write) -> None:
     with pytest.raises(InputError, match=r"root <catalog> is neither ISO 20022"):
         store.load(write("other.xml", "<catalog><book/></catalog>"))
+
+
+def test_dtd_in_a_utf16_file_is_refused(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "utf16.xml"
+    path.write_bytes((ISO / "xxe.xml").read_text().replace("UTF-8", "UTF-16").encode("utf-16"))
+    with pytest.raises(InputError, match=r"utf16\.xml: refused"):
+        store.load(path)
+
+
+def test_dtd_after_a_long_comment_is_refused(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "padded.xml"
+    text = (ISO / "xxe.xml").read_text()
+    path.write_text(text.replace("?>", "?>\n<!-- " + "x" * 100_000 + " -->", 1))
+    with pytest.raises(InputError, match=r"padded\.xml: refused"):
+        store.load(path)

@@ -36,7 +36,7 @@ def test_mt103_with_50k_and_59_maps_accounts_names_and_banks(store: Store) -> No
         "BNPAFRPP",
     )
     assert (payment["payer_country"], payment["payee_country"]) == ("DE", "FR")
-    assert payment["purpose"] == "TRANSPLANT PACKAGE DEPOSIT INV 2026-118 [charges SHA]"
+    assert payment["purpose"] == "TRANSPLANT PACKAGE DEPOSIT INV 2026-118 [via COBADEFF] [charges SHA]"
 
 
 def test_mt103_without_uetr_is_keyed_by_sender_and_reference(store: Store) -> None:
@@ -54,7 +54,7 @@ def test_mt103_malformed_32a_and_bad_iban_quarantine_that_message_with_its_tags(
     result = store.load(SWIFT / "mt103.fin")
     assert (result.read, result.loaded, result.quarantined) == (3, 2, 1)
     reason = store.quarantine().row(0, named=True)["reason"]
-    assert "amount: not a date, currency and amount: '2603EUR1,00' (at message 3 :32A: (line 33))" in reason
+    assert "amount: not a date, currency and amount: '2603EUR1,00' (at message 3 :32A: (line 34))" in reason
     assert "payer_account: invalid IBAN" in reason
     assert "message 3 :50K:" in reason
 
