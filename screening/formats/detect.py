@@ -3,8 +3,9 @@
 Payment messages arrive as ``.xml``, ``.txt``, ``.fin``, ``.sta`` or with no
 suffix at all, so the loader looks at the content: Parquet's magic number, the
 root element of an XML document (an ISO 20022 ``Document`` or its envelope, a
-goAML ``report``), a SWIFT block header ``{1:`` or an MT field tag such as
-``:20:``. Anything else is left to the file's suffix (CSV, JSON Lines).
+goAML ``report`` or a root holding reports), a SWIFT block header ``{1:`` or
+an MT field tag such as ``:20:``. Anything else is left to the file's suffix
+(CSV, JSON Lines).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ _HEAD = 1 << 14
 _ISO_NAMESPACE = "urn:iso:std:iso:20022"
 _ISO_ROOTS = {"Document", "BizMsgEnvlp", "Envelope", "AppHdr", "DataPDU", "Messages"}
 _ROOT = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)([^>]*)>?")
+_GOAML_CHILD = re.compile(r"<report[\s>]")
 _MT_TAG = re.compile(r":[0-9]{2}[A-Z]?:")
 _SKIPPED = re.compile(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(\[.*?\])?\s*>", re.DOTALL)
 
@@ -59,7 +61,7 @@ def _xml_format(path: Path, text: str) -> str:
     if root is None:
         raise InputError("an XML file without a root element in its first 16 KB", path=str(path))
     name, attributes = root.group(1), root.group(2)
-    if name == "report":
+    if name == "report" or _GOAML_CHILD.search(body, root.end()):
         return "goaml"
     if _ISO_NAMESPACE in attributes or name in _ISO_ROOTS:
         return "iso20022"

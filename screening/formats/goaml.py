@@ -34,21 +34,34 @@ def read_goaml(path: Path, notes: list[str]) -> Iterator[Txn]:
     empty = 0
     count = 0
     header: dict[str, str] | None = None
+    where = ""
     for elem in iter_elements(path, ("transaction", "report")):
         if local(elem.tag) == "report":
             reports += 1
             empty += 1 if header is None else 0
             header = None
+            count = 0
             release(elem)
             continue
         if header is None:
             header = _header(elem.getparent())
+            where = _path(elem.getparent(), reports + 1)
         count += 1
-        at = f"/report[{reports + 1}]/transaction[{count}]"
+        at = f"{where}/transaction[{count}]"
         yield _transaction(flatten(elem), header, at, count)
         release(elem)
     if empty:
         notes.append(f"{empty} of {reports} goAML reports hold no transactions (activity reports)")
+
+
+def _path(report: etree._Element | None, number: int) -> str:
+    """XPath of the report: ``/report[1]``, or ``/reports/report[2]`` under a wrapping root."""
+    names = [f"report[{number}]"]
+    node = report.getparent() if report is not None else None
+    while node is not None:
+        names.append(local(node.tag))
+        node = node.getparent()
+    return "/" + "/".join(reversed(names))
 
 
 def _header(report: etree._Element | None) -> dict[str, str]:

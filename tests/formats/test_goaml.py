@@ -60,3 +60,31 @@ def test_person_without_account_is_keyed_by_identity_document(store: Store) -> N
     raw = store.quarantine().row(0, named=True)["raw"]
     assert '"payer_account":"person:RO:RO1850101123456"' in raw
     assert "[foreign 48700.00 RON]" in raw
+
+
+TWO = FIXTURES / "goaml_in" / "two_reports.xml"
+
+
+def test_reports_batched_under_one_root_each_keep_their_reference(store: Store) -> None:
+    result = store.load(TWO)
+    assert (result.read, result.loaded, result.quarantined) == (2, 1, 1)
+    payment = store.payments().row(0, named=True)
+    assert payment["txn_id"] == "3177/CTR-0001/1"
+    assert (payment["payer_account"], payment["payer_name"]) == ("person:PK:N123", "Sara Ali")
+    assert (payment["payee_account"], payment["payee_name"], payment["payee_bank"]) == (
+        "1012345678",
+        "Gold Souk Trading LLC",
+        "EBILAEAD",
+    )
+    assert payment["payee_country"] == "AE"
+
+
+def test_a_transaction_of_the_second_report_is_placed_by_its_xpath(store: Store) -> None:
+    store.load(TWO)
+    problem = store.quarantine().row(0, named=True)
+    assert (problem["record_key"], problem["reason"]) == (
+        "3177/CTR-0002/1",
+        "amount: must be greater than zero: '0'",
+    )
+    assert '"at":"/reports/report[2]/transaction[1]"' in problem["raw"]
+    assert '"payer_account":"entity:AE:FZE-99"' in problem["raw"]
