@@ -137,9 +137,7 @@ def html_document(graph: nx.DiGraph[Any]) -> str:
     view = view_of(graph)
     script = _asset("view.js")
     style = _asset("view.css")
-    policy = (
-        f"default-src 'none'; script-src {_csp_hash(script)}; style-src {_csp_hash(style)}; img-src data:"
-    )
+    policy = f"default-src 'none'; script-src {_csp_hash(script)}; style-src {_csp_hash(style)}"
     data = script_json(view_data(view, graph.is_multigraph()))
     title = html.escape(view.title)
     return f"""<!DOCTYPE html>
