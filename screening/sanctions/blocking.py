@@ -217,25 +217,26 @@ pairs AS MATERIALIZED (
     FROM candidates c JOIN (SELECT * FROM list_tokens WHERE length(ltoken) = 1) t USING (lid)
     JOIN party p ON p.pid = c.pid AND p.token[1] = t.ltoken AND length(p.token) > 1
 ),
-list_side AS (
+-- One pass over the pairs: per list token its best similarity, then per candidate the list side's
+-- sums and, as a bit mask, which party tokens matched anything (the party side's unmatched weight is
+-- then bounded below by its count times the name's lightest token; names of 63 tokens or more are
+-- not bounded on that side at all).
+matched AS (
     SELECT ck, sum(m) AS m, sum(w) AS wl, count(*) AS nl, bool_or(anchor) AS anchor,
-           bool_or(spelled) AS spelled
+           bool_or(spelled) AS spelled, bit_count(bit_or(party_mask)) AS np
     FROM (SELECT ck, max(sim) * any_value(w) AS m, any_value(w) AS w, bool_or(anchor) AS anchor,
-                 bool_or(spelled) AS spelled
+                 bool_or(spelled) AS spelled, bit_or(1::UBIGINT << least(i, 63)) AS party_mask
           FROM pairs GROUP BY ck, j)
     GROUP BY ck
 ),
-party_side AS (
-    SELECT ck, sum(wp) AS wp, count(*) AS np FROM (SELECT ck, any_value(wp) AS wp FROM pairs GROUP BY ck, i)
-    GROUP BY ck
-),
-party_totals AS (SELECT pid, sum(wp) AS wp_total, count(*) AS np_total FROM party GROUP BY pid),
+party_totals AS (SELECT pid, min(wp) AS wp_min, count(*) AS np_total FROM party GROUP BY pid),
 bounded AS (
     SELECT c.pid, c.lid, l.m,
-           (pt.wp_total - p.wp) + (lt.wl_total - l.wl) AS unmatched,
-           CASE WHEN l.anchor AND least(l.nl, p.np) >= 2
-                     AND (p.np = pt.np_total OR l.nl = lt.nl_total) THEN $lenient ELSE 1.0 END AS factor
-    FROM list_side l JOIN party_side p USING (ck) JOIN candidates c USING (ck)
+           CASE WHEN pt.np_total >= 63 THEN 0.0 ELSE (pt.np_total - l.np) * pt.wp_min END
+               + (lt.wl_total - l.wl) AS unmatched,
+           CASE WHEN l.anchor AND least(l.nl, l.np) >= 2
+                     AND (l.np >= pt.np_total OR l.nl = lt.nl_total) THEN $lenient ELSE 1.0 END AS factor
+    FROM matched l JOIN candidates c USING (ck)
     JOIN party_totals pt ON pt.pid = c.pid JOIN list_totals lt ON lt.lid = c.lid
     WHERE l.spelled
 )
