@@ -41,6 +41,8 @@ ANCHOR_SHARE = 0.7
 # ... and it must be (within this much weight, about a factor 1.6 in frequency) the rarest of its name:
 # "Maria Fernandez" against "Maria Guadalupe Fernandez Valencia" leaves the telling parts out.
 RAREST_TOLERANCE = 0.5
+# How far below the hold threshold a match of common tokens only is kept.
+COMMON_NAME_MARGIN = 0.01
 # How much the token alignment counts against rapidfuzz's order-free ratios in the name score.
 ALIGNMENT_SHARE = 0.8
 # The publisher calls "low" aliases weak identifiers; they alone should rarely reach a hold.
@@ -89,9 +91,10 @@ class Match:
     """One party name against one list entry, with every number that went into the score.
 
     ``components`` holds the name measures in [0, 1]: ``aligned`` (IDF-weighted token alignment),
-    ``token_set``, ``token_sort``, ``jaro_winkler`` (on the sorted tokens) and ``phonetic`` (weighted
-    share of aligned tokens whose sound keys agree). ``adjustments`` holds what evidence and alias
-    quality added or took away.
+    ``token_set``, ``token_sort``, ``jaro_winkler`` (on the sorted tokens), ``phonetic`` (weighted
+    share of aligned tokens whose sound keys agree) and ``rare_token`` (1 when a matched list token is
+    rare on the list). ``adjustments`` holds what evidence, a common name and alias quality added or
+    took away.
     """
 
     party_name: str
@@ -131,8 +134,9 @@ class _Prepared:
         return cls(text, toks, keys, " ".join(sorted(toks)), " ".join(sorted(keys)))
 
 
-def _align(party: _Prepared, listed: _Prepared, weights: TokenWeights) -> tuple[float, float]:
-    """IDF-weighted one-to-one token alignment, and the weighted share of it that sounds alike.
+def _align(party: _Prepared, listed: _Prepared, weights: TokenWeights) -> tuple[float, float, bool]:
+    """IDF-weighted one-to-one token alignment, the weighted share of it that sounds alike, and
+    whether it holds a token that is rare on the list.
 
     Pairs are taken greedily, best first, which is exact enough for names of a few tokens and keeps
     order out of it: "Smith John" aligns with "John Smith" as well as the other way round. A pair
@@ -164,7 +168,7 @@ def _align(party: _Prepared, listed: _Prepared, weights: TokenWeights) -> tuple[
         anchored = anchored or _is_anchor(weights, listed.tokens[j], listed.tokens)
         spelled = spelled or (len(party.tokens[i]) > 1 and len(listed.tokens[j]) > 1)
     if not spelled:
-        return 0.0, 0.0  # initials alone ("Y. A. S.") identify no one
+        return 0.0, 0.0, False  # initials alone ("Y. A. S.") identify no one
     shorter_complete = len(used_p) == len(party.tokens) or len(used_l) == len(listed.tokens)
     factor = MISSING_PART_FACTOR if shorter_complete and len(used_p) >= 2 and anchored else 1.0
     rest_p = sum(weights(t) for i, t in enumerate(party.tokens) if i not in used_p)
@@ -172,12 +176,13 @@ def _align(party: _Prepared, listed: _Prepared, weights: TokenWeights) -> tuple[
     # The side with tokens left over is the longer one; if both have some, neither is complete.
     total = weight_sum + factor * (rest_p + rest_l)
     if total == 0.0:
-        return 0.0, 0.0
-    return matched / total, (sound_sum / weight_sum if weight_sum else 0.0)
+        return 0.0, 0.0, False
+    rare = any(weights.is_anchor(listed.tokens[j]) for j in used_l)
+    return matched / total, (sound_sum / weight_sum if weight_sum else 0.0), rare
 
 
 def _name_score(party: _Prepared, listed: _Prepared, weights: TokenWeights) -> tuple[float, dict[str, float]]:
-    aligned, sounds = _align(party, listed, weights)
+    aligned, sounds, rare = _align(party, listed, weights)
     token_set = fuzz.token_set_ratio(party.joined, listed.joined) / 100
     token_sort = fuzz.ratio(party.joined, listed.joined) / 100
     jaro = JaroWinkler.normalized_similarity(party.joined, listed.joined)
@@ -187,6 +192,7 @@ def _name_score(party: _Prepared, listed: _Prepared, weights: TokenWeights) -> t
         "token_sort": token_sort,
         "jaro_winkler": jaro,
         "phonetic": sounds,
+        "rare_token": float(rare),
     }
     score = ALIGNMENT_SHARE * aligned + (1 - ALIGNMENT_SHARE) * max(token_set, jaro)
     return score, components
@@ -229,6 +235,11 @@ def _finish(
         "country": _country_adjustment(country, entry),
         "date_of_birth": _dob_adjustment(date_of_birth, entry),
     }
+    # A name made only of tokens common on the list ("Lei Zhang", "Luis Lopez") is shared by many
+    # people: without an agreeing date of birth it goes to review, never straight to hold.
+    if not components["rare_token"] and adjustments["date_of_birth"] <= 0:
+        rest = name_score + sum(adjustments.values())
+        adjustments["common_name"] = min(0.0, hold - COMMON_NAME_MARGIN - rest)
     if name.quality == "low":
         adjustments["low_quality_alias"] = name_score * (LOW_QUALITY_FACTOR - 1)
     final = min(1.0, max(0.0, name_score + sum(adjustments.values())))

@@ -47,7 +47,14 @@ def test_exact_name_holds_and_records_its_components() -> None:
     assert match.matched_name == "MOKHTAR BELMOKHTAR"
     assert match.score == pytest.approx(1.0)
     assert match.decision == "hold"
-    assert set(match.components) == {"aligned", "token_set", "token_sort", "jaro_winkler", "phonetic"}
+    assert set(match.components) == {
+        "aligned",
+        "token_set",
+        "token_sort",
+        "jaro_winkler",
+        "phonetic",
+        "rare_token",
+    }
     assert all(0.0 <= v <= 1.0 for v in match.components.values())
 
 
@@ -164,3 +171,14 @@ def test_batch_screening_weighs_the_party_country_as_evidence() -> None:
     [same] = matcher.screen(["Omar Sahal"], {"Omar Sahal": "SO"})
     [other] = matcher.screen(["Omar Sahal"], {"Omar Sahal": "SE"})
     assert same.adjustments["country"] > 0 > other.adjustments["country"]
+
+
+def test_a_name_of_common_tokens_only_is_reviewed_not_held() -> None:
+    names = [f"{first} {last}" for first in ("Lei", "Wei", "Jun", "Li") for last in ("Zhang", "Wang", "Chen")]
+    entries = [_entry(str(i), n, dob=("1970-01-01",)) for i, n in enumerate(names)]
+    weights = TokenWeights(tokens(n) for n in names * 10)
+    match = score("Lei Zhang", entries[0], weights=weights)
+    assert match is not None and match.decision == "review"
+    assert match.components["rare_token"] == 0.0 and match.adjustments["common_name"] < 0
+    confirmed = score("Lei Zhang", entries[0], weights=weights, date_of_birth="1970-01-01")
+    assert confirmed is not None and confirmed.decision == "hold"
