@@ -111,6 +111,18 @@ def test_funds_held_before_the_window_dilute_the_traced_share(pay: Callable[...,
     assert result.flows.filter(pl.col("txn_id") == "2")["share"].item() == pytest.approx(1 / 3)
 
 
+def test_money_from_before_the_window_counts_as_unknown_origin(pay: Callable[..., Store]) -> None:
+    # A's first 100 reached B before the window: inside it, that is money B already held.
+    store = pay(("1", 0, "A", "B", 100), ("2", 48, "A", "B", 40), ("3", 49, "B", "D", 80))
+    result = trace(store, "A", hops=2, since=T0 + timedelta(days=1), min_amount=1)
+    assert got(result) == {"B": 40.0, "D": 40.0}
+    assert (row(result, "B")["opening"], result.opening) == (40.0, 40.0)
+    assert result.flows.filter(pl.col("txn_id") == "3")["share"].item() == pytest.approx(0.5)
+    backward = trace(store, "D", direction="backward", hops=2, since=T0 + timedelta(days=1), min_amount=1)
+    assert got(backward) == {"B": 80.0, "A": 40.0}
+    assert backward.unexplained == pytest.approx(40.0)
+
+
 def test_the_hop_limit_stops_the_trace(pay: Callable[..., Store]) -> None:
     store = pay(("1", 0, "A", "B", 100), ("2", 1, "B", "C", 100), ("3", 2, "C", "D", 100))
     two = trace(store, "A", hops=2, min_amount=1)
