@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import polars as pl
 import typer
 from rich.table import Column, Table
+from rich.text import Text
 
 from screening.cli.common import DbOption, ListFormat, app, open_store, out, safe_for_spreadsheets
 from screening.errors import InputError
@@ -57,13 +58,18 @@ def trace_command(
                        since=_day(since), min_amount=min_amount, max_accounts=max_accounts)  # fmt: skip
     written = write_graph(result.graph(), to) if to is not None else []
     if output is ListFormat.json:
-        out.print(_json(result, with_flows=flows), markup=False, soft_wrap=True)
+        _say(_json(result, with_flows=flows))
     elif output is ListFormat.csv:
-        out.print(_csv(result.flows if flows else result.totals), markup=False, soft_wrap=True, end="")
+        _say(_csv(result.flows if flows else result.totals), end="")
     else:
         print_trace(result, with_flows=flows)
         for path in written:
-            out.print(f"Wrote {path}", markup=False, soft_wrap=True)
+            _say(f"Wrote {path}")
+
+
+def _say(text: str, end: str = "\n") -> None:
+    """Print text from the data as it is: no markup, emoji codes or highlighting, no wrapping."""
+    out.print(Text(text), soft_wrap=True, end=end)
 
 
 def _day(text: str | None) -> datetime | None:
@@ -92,28 +98,29 @@ def print_trace(result: TraceResult, *, with_flows: bool = False) -> None:
     since = f" since {result.since:%Y-%m-%d}" if result.since else ""
     verb = "paid out" if result.direction == "forward" else "received"
     if result.traced == 0:
-        out.print(f"{result.start} {verb} nothing{since}; nothing to trace.", markup=False)
+        _say(f"{result.start} {verb} nothing{since}; nothing to trace.")
         return
     got, onward, remaining = _LABELS[result.direction]
     table = Table(
         "hop", Column("account", no_wrap=True), "name", "role", got, "share", onward, remaining, "risk",
-        title=f"{result.title}: {result.traced:,.2f} {currency} {verb}",
+        title=Text(f"{result.title}: {result.traced:,.2f} {currency} {verb}"),
     )  # fmt: skip
     for row in result.totals.iter_rows(named=True):
         name = row["name"] + (f" ({row['country']})" if row["country"] else "")
         role = row["role"] + (" (likely victim)" if row["victim"] else "")
         table.add_row(
-            str(row["hop"]), row["account"], name, role, f"{row['attributed']:,.2f}", f"{row['share']:.1%}",
+            str(row["hop"]), Text(row["account"]), Text(name), Text(role), f"{row['attributed']:,.2f}",
+            f"{row['share']:.1%}",
             f"{row['onward']:,.2f}", f"{row['remaining']:,.2f}", f"{row['risk']:.2f}",
         )  # fmt: skip
     out.print(table)
     for line in _notes(result):
-        out.print(line, markup=False)
+        out.print(Text(line))
     if with_flows:
         flows = Table("hop", "time (UTC)", "txn", "from", "to", "amount", "traced", "share", title="Flows")
         for row in result.flows.iter_rows(named=True):
-            flows.add_row(str(row["hop"]), f"{row['ts']:%Y-%m-%d %H:%M}", row["txn_id"],
-                          row["from"] or "cash", row["to"] or "cash", f"{row['amount']:,.2f}",
+            flows.add_row(str(row["hop"]), f"{row['ts']:%Y-%m-%d %H:%M}", Text(row["txn_id"]),
+                          Text(row["from"] or "cash"), Text(row["to"] or "cash"), f"{row['amount']:,.2f}",
                           f"{row['attributed']:,.2f}", f"{row['share']:.1%}")  # fmt: skip
         out.print(flows)
 

@@ -381,3 +381,27 @@ def test_the_command_refuses_an_unknown_account(db: str, capsys: pytest.CaptureF
 def test_the_command_refuses_a_bad_date(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = cli(capsys, "trace", "A", "--db", db, "--since", "March")
     assert code == 2 and "--since 'March' is not a date" in err
+
+
+def test_hostile_names_are_printed_as_they_are(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    hostile = "=CMD [/] :smile:"
+    store.load(
+        pl.DataFrame({
+            "txn_id": ["1"], "ts": [T0], "amount": ["100"], "currency": ["USD"], "payer_account": ["A"],
+            "payee_account": ["[/]B"], "payee_name": [hostile],
+        }),
+        dataset="payments",
+    )  # fmt: skip
+    db = str(store.path)
+    store.close()
+    code, out, _ = cli(capsys, "trace", "A", "--db", db, "--min-amount", "1", "--flows")
+    assert (
+        code == 0
+        and "[/]B" in out
+        and ":smile:" in out
+        and "\N{SMILING FACE WITH OPEN MOUTH AND SMILING EYES}" not in out
+    )
+    code, out, _ = cli(capsys, "trace", "A", "--db", db, "--min-amount", "1", "--format", "json")
+    assert json.loads(out)["totals"][1]["name"] == hostile
+    code, out, _ = cli(capsys, "trace", "A", "--db", db, "--min-amount", "1", "--format", "csv")
+    assert pl.read_csv(io.StringIO(out))["name"][1] == "'" + hostile
