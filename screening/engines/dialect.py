@@ -188,9 +188,20 @@ def _ordered_list(node: exp.Expression) -> exp.Expression:
                 raise TranslationError("list(... ORDER BY ... DESC) has no translation yet")
             keys.append(ordered.this)
         inner = inner.this
+    if isinstance(inner, exp.Distinct):
+        if len(inner.expressions) != 1 or (keys and keys != [inner.expressions[0]]):
+            raise TranslationError("list(DISTINCT x ORDER BY another expression) has no translation yet")
+        collected: exp.Expression = exp.ArrayAgg(this=inner.copy())
+        if isinstance(node, exp.Filter):
+            collected = exp.Filter(this=collected, expression=node.expression.copy())
+        if _in_window(node):
+            raise TranslationError("list(DISTINCT ...) over a window has no translation yet")
+        if keys:
+            collected = _spark("ARRAY_SORT(__c)", c=collected)
+        return _spark("CASE WHEN SIZE(__c) = 0 THEN NULL ELSE __c END", c=collected)
     if keys:
         fields = [exp.alias_(k.copy(), f"k{i}") for i, k in enumerate(keys)] + [exp.alias_(inner.copy(), "v")]
-        collected: exp.Expression = exp.ArrayAgg(this=exp.Struct(expressions=fields))
+        collected = exp.ArrayAgg(this=exp.Struct(expressions=fields))
     else:
         collected = agg.copy()
     if isinstance(node, exp.Filter):

@@ -97,45 +97,19 @@ WITH travel AS (
     MIN(t.ts) AS window_start,
     COUNT(DISTINCT LOWER(t.traveller)) AS travellers,
     CASE
-      WHEN SIZE(
-        TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(t.txn_id AS k0, DISTINCT t.txn_id AS v))), s -> s.v)
-      ) = 0
+      WHEN SIZE(ARRAY_SORT(COLLECT_LIST(DISTINCT t.txn_id))) = 0
       THEN NULL
-      ELSE TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(t.txn_id AS k0, DISTINCT t.txn_id AS v))), s -> s.v)
+      ELSE ARRAY_SORT(COLLECT_LIST(DISTINCT t.txn_id))
     END AS evidence,
     CASE
-      WHEN SIZE(
-        TRANSFORM(
-          ARRAY_SORT(
-            COLLECT_LIST(
-              STRUCT(
-                t.traveller || ' (' || t.home || ')' AS k0,
-                DISTINCT t.traveller || ' (' || t.home || ')' AS v
-              )
-            )
-          ),
-          s -> s.v
-        )
-      ) = 0
+      WHEN SIZE(ARRAY_SORT(COLLECT_LIST(DISTINCT t.traveller || ' (' || t.home || ')'))) = 0
       THEN NULL
-      ELSE TRANSFORM(
-        ARRAY_SORT(
-          COLLECT_LIST(
-            STRUCT(
-              t.traveller || ' (' || t.home || ')' AS k0,
-              DISTINCT t.traveller || ' (' || t.home || ')' AS v
-            )
-          )
-        ),
-        s -> s.v
-      )
+      ELSE ARRAY_SORT(COLLECT_LIST(DISTINCT t.traveller || ' (' || t.home || ')'))
     END AS names,
     CASE
-      WHEN SIZE(
-        TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(t.home AS k0, DISTINCT t.home AS v))), s -> s.v)
-      ) = 0
+      WHEN SIZE(ARRAY_SORT(COLLECT_LIST(DISTINCT t.home))) = 0
       THEN NULL
-      ELSE TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(t.home AS k0, DISTINCT t.home AS v))), s -> s.v)
+      ELSE ARRAY_SORT(COLLECT_LIST(DISTINCT t.home))
     END AS homes
   FROM trips AS e
   JOIN trips AS t
