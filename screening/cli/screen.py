@@ -32,6 +32,7 @@ from screening.detection.evaluate import Evaluation, evaluate
 from screening.detection.findings import alert_detail, alerts_frame, entity_risk
 from screening.detection.ruleset import load_rules, read_settings, validate_rules
 from screening.detection.runner import RunResult, run_rules
+from screening.engines import DEFAULT_SPARK_MASTER
 from screening.errors import InputError
 from screening.network.patterns import load_patterns
 from screening.network.runner import run_patterns
@@ -48,6 +49,26 @@ SettingsOption = Annotated[
 ]
 RulesOption = Annotated[
     Path | None, typer.Option("--rules", help="A rule folder instead of the installed packs.")
+]
+
+
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+EngineOption = Annotated[
+    Engine, typer.Option("--engine", help="Where rules run: the embedded DuckDB, or Apache Spark.")
+]
+SparkMasterOption = Annotated[
+    str, typer.Option("--spark-master", help="Spark master URL (--engine spark), e.g. spark://host:7077.")
+]
+SparkPaymentsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--payments",
+        help="With --engine spark: payments as Parquet (path or URL) or a Spark table; default the store's.",
+    ),
 ]
 
 
@@ -68,12 +89,16 @@ def run(
     networks: Annotated[
         bool, typer.Option("--networks/--no-networks", help="Then run the network patterns of graphs/.")
     ] = True,
+    engine: EngineOption = Engine.duckdb,
+    spark_master: SparkMasterOption = DEFAULT_SPARK_MASTER,
+    payments: SparkPaymentsOption = None,
     output: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
     """Screen the payments loaded since the last run with every enabled rule, then the network patterns."""
     hidden = quiet or output is OutputFormat.json
-    result = screen_store(db, as_of=as_of, packs=packs, settings=settings, rules=rules, hidden=hidden)
+    result = screen_store(db, as_of=as_of, packs=packs, settings=settings, rules=rules, hidden=hidden,
+                          engine=engine, spark_master=spark_master, payments=payments)  # fmt: skip
     network = screen_networks(db, as_of=as_of, rules=rules, hidden=hidden) if networks else None
     sanctions = screen_sanctions(db)
     if output is OutputFormat.json:
@@ -96,8 +121,16 @@ def screen_store(
     settings: Path | None = None,
     rules: Path | None = None,
     hidden: bool = False,
+    engine: Engine = Engine.duckdb,
+    spark_master: str = DEFAULT_SPARK_MASTER,
+    payments: str | None = None,
 ) -> RunResult:
-    """Open the store and run the rules with a progress display per rule."""
+    """Open the store and run the rules with a progress display per rule.
+
+    With the Spark engine the rules run on Spark and the alerts still land in the store.
+    """
+    if payments is not None and engine is not Engine.spark:
+        raise InputError("--payments is read by --engine spark only; the DuckDB engine screens the store")
     ruleset = load_rules(rules)
     chosen = read_settings(settings, ruleset)
     with open_store(db, create=False) as store, progress_display(hidden) as bar:
@@ -107,6 +140,12 @@ def screen_store(
             if bar is not None and task is not None:
                 bar.update(task, description=f"rule {rule_id}", completed=position, total=total)
 
+        if engine is Engine.spark:
+            from screening.engines.spark import screen_on_spark
+
+            return screen_on_spark(store.connection, ruleset, chosen, base_currency=store.base_currency,
+                                   payments=payments, master=spark_master, as_of=_day(as_of),
+                                   packs=tuple(packs or ()), progress=report)  # fmt: skip
         return run_rules(store.connection, ruleset, chosen, base_currency=store.base_currency,
                          as_of=_day(as_of), packs=tuple(packs or ()), progress=report)  # fmt: skip
 
@@ -284,7 +323,13 @@ def print_evaluation(result: Evaluation) -> None:
 
 @rules_app.command("list")
 def rules_list(
-    settings: SettingsOption = None, rules: RulesOption = None, output: FormatOption = OutputFormat.table
+    settings: SettingsOption = None,
+    rules: RulesOption = None,
+    engine: Annotated[
+        Engine | None,
+        typer.Option("--engine", help="Also say which rules this engine cannot run yet, and why."),
+    ] = None,
+    output: FormatOption = OutputFormat.table,
 ) -> None:
     """Every rule, its pack, state and effective parameters."""
     ruleset = load_rules(rules)
@@ -294,13 +339,34 @@ def rules_list(
          "enabled": chosen.enabled(r), "parameters": chosen.parameters_for(r)}
         for r in ruleset.rules
     ]  # fmt: skip
+    if engine is Engine.spark:
+        try:
+            from screening.engines.dialect import untranslatable
+        except ImportError as error:
+            raise InputError(
+                "checking rules for Spark needs the spark extra: pip install 'fiu-screening[spark]'"
+            ) from error
+
+        for row, rule in zip(rows, ruleset.rules, strict=True):
+            row["spark"] = untranslatable(rule) or "runs"
     if output is OutputFormat.json:
         out.print_json(json.dumps(rows))
         return
-    table = Table("rule", "pack", "state", "title", "parameters", title=f"Rules in {ruleset.folder}")
+    columns = (
+        "rule",
+        "pack",
+        "state",
+        "title",
+        "parameters",
+        *(("on spark",) if engine is Engine.spark else ()),
+    )
+    table = Table(*columns, title=f"Rules in {ruleset.folder}")
     for row in rows:
         parameters = ", ".join(f"{k}={v:g}" for k, v in row["parameters"].items())
-        table.add_row(row["id"], row["pack"], "on" if row["enabled"] else "off", row["title"], parameters)
+        spark = (row["spark"],) if "spark" in row else ()
+        table.add_row(
+            row["id"], row["pack"], "on" if row["enabled"] else "off", row["title"], parameters, *spark
+        )
     out.print(table)
 
 
