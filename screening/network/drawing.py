@@ -168,6 +168,14 @@ class View:
     base_currency: str
     nodes: tuple[ViewNode, ...]
     edges: tuple[ViewEdge, ...]
+    left_out: int
+    """Accounts the node budget kept out of the view (``graph.graph["left_out"]``)."""
+
+    @property
+    def summary(self) -> str:
+        """``12 accounts, 30 flows`` and, when the budget cut the view, how many were left out."""
+        cut = f"; {self.left_out} more accounts left out by the node budget" if self.left_out else ""
+        return f"{len(self.nodes)} accounts, {len(self.edges)} flows{cut}"
 
     @property
     def largest_amount(self) -> float:
@@ -204,6 +212,7 @@ def view_of(graph: nx.DiGraph[Any]) -> View:
         base_currency=str(graph.graph.get("base_currency", "")),
         nodes=nodes,
         edges=tuple(_flows(graph)),
+        left_out=int(graph.graph.get("left_out", 0)),
     )
 
 

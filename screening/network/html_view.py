@@ -75,6 +75,7 @@ def view_data(view: View, multigraph: bool) -> dict[str, Any]:
         "currency": view.base_currency,
         "multigraph": multigraph,
         "payments": sum(e.count for e in view.edges),
+        "left_out": view.left_out,
         "legend": [
             {"label": ROLE_LABELS[key], "colour": colour, "square": key == "victim"}
             for key, colour in ROLE_COLOURS.items()

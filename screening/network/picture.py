@@ -76,8 +76,7 @@ def _draw(view: View, side: float) -> Figure:
     axes.set_axis_off()
     axes.set_xlim(-1.12, 1.12)
     axes.set_ylim(-1.12, 1.12)
-    subtitle = f"{len(view.nodes)} accounts, {len(view.edges)} flows"
-    axes.set_title(f"{view.title}\n{subtitle}", parse_math=False, fontsize="x-large")
+    axes.set_title(f"{view.title}\n{view.summary}", parse_math=False, fontsize="x-large")
     if not view.nodes:
         axes.text(0, 0, "No accounts in this view", ha="center", va="center", color="#555555")
         return figure

@@ -145,6 +145,16 @@ def test_browser_draws_payments_as_one_arrow_per_flow(browser: Any, tmp_path: Pa
     assert console == []
 
 
+def test_summary_says_how_many_accounts_the_node_budget_left_out(browser: Any, tmp_path: Path) -> None:
+    graph = sample_flow_graph()
+    graph.graph["left_out"] = 7
+    [page] = write_graph(graph, tmp_path / "cut.html")
+    dom, _ = browser(page)
+    assert (
+        parsed(dom).texts["summary"] == "11 accounts, 12 flows; 7 more accounts left out by the node budget"
+    )
+
+
 def test_browser_draws_an_empty_graph(browser: Any, tmp_path: Path) -> None:
     [page] = write_graph(nx.DiGraph(), tmp_path / "empty.html")
     dom, console = browser(page)

@@ -35,7 +35,8 @@
     var hovered = null, selected = -1, pending = false, width = 0, height = 0;
 
     document.getElementById("summary").textContent =
-      nodes.length + " accounts, " + edges.length + (data.multigraph ? " flows (" + data.payments + " payments)" : " flows");
+      nodes.length + " accounts, " + edges.length + (data.multigraph ? " flows (" + data.payments + " payments)" : " flows") +
+      (data.left_out ? "; " + data.left_out + " more accounts left out by the node budget" : "");
 
     var legend = document.getElementById("legend-items");
     data.legend.forEach(function (entry) {
