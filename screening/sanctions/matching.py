@@ -52,7 +52,7 @@ COUNTRY_AGREES, COUNTRY_DIFFERS = 0.03, -0.05
 DOB_DATE_AGREES, DOB_YEAR_AGREES, DOB_DIFFERS = 0.05, 0.02, -0.08
 
 # Party names blocked together: enough to amortise the set-up, few enough to keep DuckDB's joins in memory.
-SCREEN_CHUNK = 200_000
+SCREEN_CHUNK = 50_000
 
 Decision = Literal["hold", "review", "clear"]
 
