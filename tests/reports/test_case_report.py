@@ -138,3 +138,11 @@ def test_pdf_is_printed_by_chromium_where_installed(case_db: Path, tmp_path: Pat
     out = tmp_path / "case.pdf"
     assert main(["report", *ALL, "--format", "pdf", "--out", str(out), "--db", str(case_db)]) == 0
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_cli_refuses_an_output_folder_that_does_not_exist(
+    case_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "missing" / "case.html"
+    assert main(["report", ALL[0], "--out", str(out), "--db", str(case_db)]) == 2
+    assert f"error: {out}: folder {out.parent} does not exist" in capsys.readouterr().err
