@@ -237,12 +237,17 @@ def node_attributes(
         account, roles = row.pop("account"), row.pop("roles")
         attributes[account] = {
             **row,
-            "role": min(roles, key=ROLE_PRIORITY.index, default=""),
+            "role": min(roles, key=_specificity, default=""),
             "roles": ";".join(roles),
             "victim": bool(VICTIM_ROLES & set(roles)) and not set(roles) - VICTIM_ROLES - GENERIC_ROLES,
             "focus": account in centre,
         }
     return attributes
+
+
+def _specificity(role: str) -> int:
+    """Rank of a role in the colouring order; roles from elsewhere (older stores) come last."""
+    return ROLE_PRIORITY.index(role) if role in ROLE_PRIORITY else len(ROLE_PRIORITY)
 
 
 def _payments(con: duckdb.DuckDBPyConnection, scope: Scope, accounts: pa.Table) -> pl.DataFrame:

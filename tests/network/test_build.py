@@ -118,3 +118,13 @@ def test_a_specific_role_wins_over_a_generic_one(store: Store) -> None:
     graph = store.network(around=["BRK-1"], hops=1)
     assert (graph.nodes["BRK-1"]["role"], graph.nodes["BRK-1"]["roles"]) == ("broker", "broker;member")
     assert (graph.nodes["DON-1"]["role"], graph.nodes["DON-1"]["victim"]) == ("donor", True)
+
+
+def test_a_role_from_elsewhere_is_shown_but_ranks_last(store: Store) -> None:
+    store.connection.execute(
+        "INSERT INTO alert_members VALUES ('X-1', 'BRK-1', 'money mule herder', false, NULL), "
+        "('NW-01-x', 'BRK-1', 'broker', false, NULL), ('X-1', 'DON-1', 'money mule herder', false, NULL)"
+    )
+    graph = store.network(around=["BRK-1"], hops=1)
+    assert graph.nodes["BRK-1"]["role"] == "broker"
+    assert graph.nodes["DON-1"]["role"] == "money mule herder"
