@@ -20,10 +20,9 @@ from pathlib import Path
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
-from benchmarks.conftest import world
+from benchmarks.conftest import loaded_store, world
 from benchmarks.measure import Measurement, in_child
 from benchmarks.pandas_rules import BASELINES
-from screening import Store
 from screening.detection.ruleset import load_rules
 from screening.synth import SynthSummary, bundled_fx_rates
 
@@ -32,7 +31,6 @@ BASELINE_LIMIT = 600
 
 SCREEN = """
 import time
-from screening import Store
 from screening.detection import screen
 from screening.detection.ruleset import load_rules, Settings
 from screening.detection.runner import run_rules
@@ -65,17 +63,6 @@ def loaded() -> dict[int, Path]:
     return {}
 
 
-def _store_for(cache: dict[int, Path], folder: Path, world_: SynthSummary, payments: int) -> Path:
-    if payments not in cache:
-        db = folder / f"world-{payments}.duckdb"
-        with Store.open(db) as store:
-            store.load(bundled_fx_rates(), dataset="fx_rates")
-            store.load(world_.accounts_path, dataset="accounts")
-            store.load(world_.payments_path)
-        cache[payments] = db
-    return cache[payments]
-
-
 @pytest.mark.parametrize("payments", SIZES)
 def test_all_packs(
     benchmark: BenchmarkFixture,
@@ -85,7 +72,7 @@ def test_all_packs(
     payments: int,
 ) -> None:
     world_ = world(synthetic, tmp_path.parent, payments, "parquet")
-    source = _store_for(loaded, tmp_path.parent, world_, payments)
+    source = loaded_store(loaded, tmp_path.parent, world_, payments)
     benchmark.group = f"screen {payments:,}"
     runs: list[Measurement] = []
 
