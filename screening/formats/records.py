@@ -43,8 +43,9 @@ class Txn:
 
     def set(self, name: str, value: str | None) -> None:
         """Set a field when the message gives it; blank text counts as absent."""
-        if value is not None and value.strip():
-            self.values[name] = value.strip()
+        text = value.strip() if value else None
+        if text:
+            self.values[name] = text
 
     def problem(self, name: str, reason: str, where: str | None = None) -> None:
         """Record why a field cannot be used, naming the element or field tag it came from."""
