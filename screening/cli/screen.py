@@ -99,7 +99,9 @@ def run(
     hidden = quiet or output is OutputFormat.json
     result = screen_store(db, as_of=as_of, packs=packs, settings=settings, rules=rules, hidden=hidden,
                           engine=engine, spark_master=spark_master, payments=payments)  # fmt: skip
-    network = screen_networks(db, as_of=as_of, rules=rules, hidden=hidden) if networks else None
+    network = (
+        screen_networks(db, as_of=as_of, settings=settings, rules=rules, hidden=hidden) if networks else None
+    )
     sanctions = screen_sanctions(db)
     if output is OutputFormat.json:
         both = {**result.as_dict(), "networks": network.as_dict() if network else None,
@@ -132,7 +134,7 @@ def screen_store(
     if payments is not None and engine is not Engine.spark:
         raise InputError("--payments is read by --engine spark only; the DuckDB engine screens the store")
     ruleset = load_rules(rules)
-    chosen = read_settings(settings, ruleset)
+    chosen = read_settings(settings, ruleset, load_patterns().patterns)
     with open_store(db, create=False) as store, progress_display(hidden) as bar:
         task = bar.add_task("screening", total=len(ruleset.rules)) if bar else None
 
@@ -151,11 +153,17 @@ def screen_store(
 
 
 def screen_networks(
-    db: Path, *, as_of: str | None = None, rules: Path | None = None, hidden: bool = False
+    db: Path,
+    *,
+    as_of: str | None = None,
+    settings: Path | None = None,
+    rules: Path | None = None,
+    hidden: bool = False,
 ) -> RunResult:
     """Open the store and run the network patterns with a progress display per pattern."""
-    reference = load_rules(rules).reference
+    ruleset = load_rules(rules)
     patterns = load_patterns()
+    chosen = read_settings(settings, ruleset, patterns.patterns)
     with open_store(db, create=False) as store, progress_display(hidden) as bar:
         task = bar.add_task("networks", total=len(patterns.patterns)) if bar else None
 
@@ -163,8 +171,8 @@ def screen_networks(
             if bar is not None and task is not None:
                 bar.update(task, description=f"pattern {pattern_id}", completed=position, total=total)
 
-        return run_patterns(store.connection, patterns, reference, base_currency=store.base_currency,
-                            as_of=_day(as_of), progress=report)  # fmt: skip
+        return run_patterns(store.connection, patterns, ruleset.reference, base_currency=store.base_currency,
+                            settings=chosen, as_of=_day(as_of), progress=report)  # fmt: skip
 
 
 def print_run_summary(result: RunResult) -> None:
@@ -333,7 +341,7 @@ def rules_list(
 ) -> None:
     """Every rule, its pack, state and effective parameters."""
     ruleset = load_rules(rules)
-    chosen = read_settings(settings, ruleset)
+    chosen = read_settings(settings, ruleset, load_patterns().patterns)
     rows: list[dict[str, Any]] = [
         {"id": r.id, "pack": r.pack, "version": r.version, "severity": r.severity, "title": r.title,
          "enabled": chosen.enabled(r), "parameters": chosen.parameters_for(r)}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -144,8 +145,12 @@ class Settings:
         return values
 
 
-def read_settings(path: Path | None, ruleset: RuleSet) -> Settings:
-    """Read a deployment's overrides; unknown rules and parameters are named with the file."""
+def read_settings(path: Path | None, ruleset: RuleSet, patterns: Sequence[Tunable] = ()) -> Settings:
+    """Read a deployment's overrides; unknown rules and parameters are named with the file.
+
+    A ``[rules.<ID>]`` table may also name a network pattern of ``patterns`` (``graphs/``):
+    rules and patterns are turned off and tuned the same way.
+    """
     if path is None:
         return Settings()
     try:
@@ -155,15 +160,18 @@ def read_settings(path: Path | None, ruleset: RuleSet) -> Settings:
     rules = document.get("rules", {})
     if not isinstance(rules, dict) or set(document) - {"rules"}:
         raise RuleError("settings hold only [rules.<ID>] tables", path=str(path))
+    tunable: dict[str, Tunable] = {r.id: r for r in ruleset.rules} | {p.id: p for p in patterns}
     disabled, parameters = set(), {}
     for rule_id, entry in rules.items():
-        rule = ruleset.get(rule_id)
+        if rule_id not in tunable:
+            known = ", ".join(tunable)
+            raise RuleError(f"no rule or network pattern {rule_id!r}; there are {known}", path=str(path))
         if not isinstance(entry, dict) or set(entry) - {"enabled", "parameters"}:
             raise RuleError(f"[rules.{rule_id}] takes only enabled and parameters", path=str(path))
         if entry.get("enabled", True) is False:
-            disabled.add(rule.id)
-        parameters[rule.id] = dict(entry.get("parameters", {}))
+            disabled.add(rule_id)
+        parameters[rule_id] = dict(entry.get("parameters", {}))
     settings = Settings(disabled=frozenset(disabled), parameters=parameters, path=path)
-    for rule in ruleset.rules:
-        settings.parameters_for(rule)
+    for item in tunable.values():
+        settings.parameters_for(item)
     return settings

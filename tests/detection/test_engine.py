@@ -73,7 +73,7 @@ def test_settings_disable_rules_and_override_parameters(rule_folder: Path, tmp_p
     [
         ("[rules.ML-01.parameters]\nthresh = 1\n", "rule ML-01 has no parameter 'thresh'"),
         ("[rules.ML-01.parameters]\nthreshold = 5\n", "threshold = 5 is below its minimum 1000"),
-        ("[rules.XX-01]\nenabled = false\n", "no rule 'XX-01'"),
+        ("[rules.XX-01]\nenabled = false\n", "no rule or network pattern 'XX-01'"),
     ],
 )
 def test_settings_mistakes_are_named(rule_folder: Path, tmp_path: Path, text: str, message: str) -> None:

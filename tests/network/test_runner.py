@@ -9,7 +9,7 @@ import pytest
 
 from screening.detection.cases import load_case_text
 from screening.detection.findings import alert_detail, entity_risk
-from screening.detection.ruleset import Settings, load_rules
+from screening.detection.ruleset import Settings, load_rules, read_settings
 from screening.detection.runner import run_rules
 from screening.network.patterns import load_patterns
 from screening.network.runner import run_patterns
@@ -74,3 +74,14 @@ def test_entity_risk_marks_accounts_only_ever_named_as_donors_as_likely_victims(
     flags = dict(zip(risk["account"], risk["likely_victim"], strict=True))
     assert flags["DON-2"] is True
     assert flags["BRK-1"] is False
+
+
+def test_deployment_settings_tune_patterns_like_rules(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text("[rules.NW-01.parameters]\nmin_donors = 4\n", encoding="utf-8")
+    settings = read_settings(path, load_rules(), PATTERNS.patterns)
+    tuned = Settings(disabled=ONLY_RING.disabled, parameters=settings.parameters, path=path)
+    result = run_patterns(store.connection, PATTERNS, load_rules().reference,
+                          base_currency=store.base_currency, settings=tuned)  # fmt: skip
+    assert result.alerts == 0  # the case's ring pays three donors
+    assert result.manifest["patterns"][0]["parameters"]["min_donors"] == 4
