@@ -31,8 +31,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, markup=False, emoji=False)
+"""Payment data is hostile: a name like ``[/]`` or ``:smile:`` is printed as written, never as markup."""
 
 QUARANTINE_EXIT = 1
 INTERRUPTED_EXIT = 130

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import polars as pl
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from screening.cli.common import (
     DbOption,
@@ -257,8 +258,8 @@ def explain(
         both = {**detail, "evidence": evidence.to_dicts(), "members": members.to_dicts()}
         out.print_json(json.dumps(both, default=str))
         return
-    out.print(f"[bold]{detail['alert_id']}[/bold]  {detail['rule_id']} v{detail['rule_version']} "
-              f"({detail['typology']}, {detail['severity']}), score {detail['score']:.2f}")  # fmt: skip
+    out.print(Text.assemble((detail["alert_id"], "bold"), f"  {detail['rule_id']} v{detail['rule_version']} "
+              f"({detail['typology']}, {detail['severity']}), score {detail['score']:.2f}"))  # fmt: skip
     out.print(detail["explanation"], markup=False)
     out.print("Figures: " + ", ".join(f"{k}={v}" for k, v in detail["figures"].items()), markup=False)
     out.print("Parameters: " + ", ".join(f"{k}={v}" for k, v in detail["parameters"].items()), markup=False)
@@ -390,7 +391,10 @@ def rules_show(
         sys.stdout.write(rule.detection.rstrip() + "\n")
         return
     out.print(
-        f"[bold]{rule.id}[/bold] v{rule.version} {rule.title} ({rule.pack}, {rule.typology}, {rule.severity})"
+        Text.assemble(
+            (rule.id, "bold"),
+            f" v{rule.version} {rule.title} ({rule.pack}, {rule.typology}, {rule.severity})",
+        )
     )
     out.print(rule.description, markup=False)
     for name, p in rule.parameters.items():
