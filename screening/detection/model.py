@@ -107,30 +107,59 @@ class Rule:
         return {name: p.default for name, p in self.parameters.items()}
 
 
-def read_rule(path: Path, pack: str) -> Rule:
-    """Read and check one rule file; every mistake names the file and the field."""
+@dataclass(frozen=True)
+class Header:
+    """What rule and network-pattern files share, read and checked: the document, id, version, severity."""
+
+    document: dict[str, Any]
+    id: str
+    version: int
+    severity: str
+    references: tuple[str, ...]
+    where: str
+
+    def text(self, key: str) -> str:
+        """A required text field, stripped; a :class:`RuleError` naming the field when missing."""
+        value = self.document.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise RuleError(f"field {key}: missing or empty", path=self.where)
+        return value.strip()
+
+
+def read_header(path: Path, keys: set[str], kind: str, example: str) -> Header:
+    """Parse a ``kind`` file (YAML) and check the fields every detection file has."""
     where = str(path)
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
-        raise RuleError(f"cannot read the rule: {error}", path=where) from error
+        raise RuleError(f"cannot read the {kind}: {error}", path=where) from error
     if not isinstance(document, dict):
-        raise RuleError("a rule file must be a mapping of fields", path=where)
-    unknown = sorted(set(document) - _KEYS)
+        raise RuleError(f"a {kind} file must be a mapping of fields", path=where)
+    unknown = sorted(set(document) - keys)
     if unknown:
         raise RuleError(f"unknown field {unknown[0]!r}", path=where)
-    text = text_reader(document, where)
-    rule_id = text("id")
-    if not _ID.match(rule_id):
-        raise RuleError(f"field id: {rule_id!r} is not like OB-01", path=where)
-    if path.stem != rule_id:
-        raise RuleError(f"field id: {rule_id!r} differs from the file name {path.name!r}", path=where)
+    header = Header(document, "", 0, "", (), where)
+    detection_id = header.text("id")
+    if not _ID.match(detection_id):
+        raise RuleError(f"field id: {detection_id!r} is not like {example}", path=where)
+    if path.stem != detection_id:
+        raise RuleError(f"field id: {detection_id!r} differs from the file name {path.name!r}", path=where)
     version = document.get("version")
     if not isinstance(version, int) or version < 1:
         raise RuleError("field version: must be a whole number from 1", path=where)
-    severity = text("severity")
+    severity = header.text("severity")
     if severity not in SEVERITIES:
         raise RuleError(f"field severity: {severity!r} is not one of {', '.join(SEVERITIES)}", path=where)
+    references = document.get("references") or []
+    if not isinstance(references, list) or not references or not all(isinstance(r, str) for r in references):
+        raise RuleError("field references: must list at least one source", path=where)
+    return Header(document, detection_id, version, severity, tuple(references), where)
+
+
+def read_rule(path: Path, pack: str) -> Rule:
+    """Read and check one rule file; every mistake names the file and the field."""
+    header = read_header(path, _KEYS, "rule", "OB-01")
+    document, where, text = header.document, header.where, header.text
     parameters = read_parameters(document.get("parameters") or {}, where)
     detection = text("detection")
     _check_placeholders(detection, parameters, where)
@@ -138,18 +167,15 @@ def read_rule(path: Path, pack: str) -> Rule:
     for name in requires:
         if name not in OPTIONAL_FIELDS:
             raise RuleError(f"field requires: unknown optional field {name!r}", path=where)
-    references = document.get("references") or []
-    if not isinstance(references, list) or not references or not all(isinstance(r, str) for r in references):
-        raise RuleError("field references: must list at least one source", path=where)
     return Rule(
-        id=rule_id,
-        version=version,
+        id=header.id,
+        version=header.version,
         pack=pack,
         title=text("title"),
         typology=text("typology"),
-        severity=severity,
+        severity=header.severity,
         description=text("description"),
-        references=tuple(references),
+        references=header.references,
         lookback=read_duration(text("lookback"), where),
         requires=requires,
         parameters=parameters,
@@ -159,16 +185,6 @@ def read_rule(path: Path, pack: str) -> Rule:
         path=path,
         scores_only=bool(document.get("scores_only", False)),
     )
-
-
-def text_reader(document: dict[str, Any], where: str) -> Any:
-    def text(key: str) -> str:
-        value = document.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise RuleError(f"field {key}: missing or empty", path=where)
-        return value.strip()
-
-    return text
 
 
 def read_parameters(document: Any, where: str) -> dict[str, Parameter]:

@@ -16,23 +16,19 @@ a donor is a likely victim, and the cases check that the output says so.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from screening.detection.model import (
-    SEVERITIES,
     Case,
     Parameter,
     RuleError,
     read_cases,
     read_duration,
+    read_header,
     read_parameters,
-    text_reader,
 )
 
 ROLES = (
@@ -45,7 +41,6 @@ ROLES = (
 VICTIM_ROLES = frozenset({"donor"})
 """Roles whose holders are likely victims: reported as such and never scored as suspects."""
 
-_ID = re.compile(r"^[A-Z]{2,3}-\d{2}$")
 _KEYS = {
     "id", "version", "title", "typology", "severity", "description", "references", "lookback",
     "parameters", "detector", "explanation", "cases", "scores_only",
@@ -113,43 +108,20 @@ class Pattern:
 
 def read_pattern(path: Path, detectors: frozenset[str]) -> Pattern:
     """Read and check one pattern file; every mistake names the file and the field."""
-    where = str(path)
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise RuleError(f"cannot read the pattern: {error}", path=where) from error
-    if not isinstance(document, dict):
-        raise RuleError("a pattern file must be a mapping of fields", path=where)
-    unknown = sorted(set(document) - _KEYS)
-    if unknown:
-        raise RuleError(f"unknown field {unknown[0]!r}", path=where)
-    text = text_reader(document, where)
-    pattern_id = text("id")
-    if not _ID.match(pattern_id):
-        raise RuleError(f"field id: {pattern_id!r} is not like NW-01", path=where)
-    if path.stem != pattern_id:
-        raise RuleError(f"field id: {pattern_id!r} differs from the file name {path.name!r}", path=where)
-    version = document.get("version")
-    if not isinstance(version, int) or version < 1:
-        raise RuleError("field version: must be a whole number from 1", path=where)
-    severity = text("severity")
-    if severity not in SEVERITIES:
-        raise RuleError(f"field severity: {severity!r} is not one of {', '.join(SEVERITIES)}", path=where)
+    header = read_header(path, _KEYS, "pattern", "NW-01")
+    document, where, text = header.document, header.where, header.text
     detector = text("detector")
     if detector not in detectors:
-        raise RuleError(f"field detector: no detector {detector!r}; there are {', '.join(sorted(detectors))}",
-                        path=where)  # fmt: skip
-    references = document.get("references") or []
-    if not isinstance(references, list) or not references or not all(isinstance(r, str) for r in references):
-        raise RuleError("field references: must list at least one source", path=where)
+        known = ", ".join(sorted(detectors))
+        raise RuleError(f"field detector: no detector {detector!r}; there are {known}", path=where)
     return Pattern(
-        id=pattern_id,
-        version=version,
+        id=header.id,
+        version=header.version,
         title=text("title"),
         typology=text("typology"),
-        severity=severity,
+        severity=header.severity,
         description=text("description"),
-        references=tuple(references),
+        references=header.references,
         lookback=read_duration(text("lookback"), where),
         parameters=read_parameters(document.get("parameters") or {}, where),
         detector=detector,
