@@ -333,9 +333,13 @@ def _using_as_on(select: exp.Select) -> None:
 def _string_agg(node: exp.Expression) -> exp.Expression:
     """``string_agg(DISTINCT x, sep ORDER BY x)`` as the sorted set joined (Spark's listagg fails
     beside other distinct aggregates); NULL when nothing is aggregated, as in DuckDB."""
-    if not isinstance(node, exp.GroupConcat) or isinstance(node.parent, exp.Filter):
+    if not isinstance(node, exp.GroupConcat):
         return node
     order = node.this
+    if isinstance(order, exp.Distinct):
+        raise TranslationError(
+            "string_agg(DISTINCT ...) without ORDER BY: DuckDB's order is its own (add ORDER BY to the rule)"
+        )
     if not (isinstance(order, exp.Order) and isinstance(order.this, exp.Distinct)):
         return node
     values = order.this.expressions

@@ -239,7 +239,7 @@ class SparkEngine:
 
     def _ship(self, name: str, sql: str) -> None:
         """A store table as a Spark view (KYC accounts, alerts: small beside the payments)."""
-        self.spark.createDataFrame(self.con.execute(sql).to_arrow_table()).createOrReplaceTempView(name)
+        self.spark.createDataFrame(self.con.sql(sql).to_arrow_table()).createOrReplaceTempView(name)
 
     def _scalar(self, sql: str) -> Any:
         return self.spark.sql(sql).collect()[0][0]
