@@ -68,6 +68,10 @@ class RuleEngine(Protocol):
         """A relation in the store with the (source, txn_id) of evidence payments."""
         ...
 
+    def unsupported(self, rule: Rule) -> str | None:
+        """Why this engine cannot run the rule yet, or None when it can."""
+        ...
+
     def period_end(self, as_of: date | datetime | None) -> datetime: ...
     def max_batch(self) -> int: ...
     def unscreened(self, bookmark: dict[str, Any]) -> tuple[int, datetime | None]:
@@ -95,6 +99,9 @@ class DuckDBEngine:
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
+
+    def unsupported(self, rule: Rule) -> str | None:
+        return None
 
     def period_end(self, as_of: date | datetime | None) -> datetime:
         return period_end(self.con, as_of)
@@ -252,6 +259,11 @@ def _screen(
             progress(rule.id, position, len(rules))
         if "accounts.occupation" in rule.requires and not has_occupation:
             reason = "skipped: needs " + OPTIONAL_FIELDS["accounts.occupation"]
+            outcomes.append(RuleOutcome(rule.id, rule.pack, rule.typology, 0, 0.0, reason))
+            continue
+        unsupported = engine.unsupported(rule)
+        if unsupported is not None:
+            reason = f"skipped: cannot run on {engine.name} yet: {unsupported}"
             outcomes.append(RuleOutcome(rule.id, rule.pack, rule.typology, 0, 0.0, reason))
             continue
         clock = time.perf_counter()
