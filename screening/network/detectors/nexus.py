@@ -32,6 +32,14 @@ WHERE payer_account IS NOT NULL AND payee_account IS NOT NULL AND payer_account 
 GROUP BY ALL HAVING sum(amt) >= $min_flow
 """
 
+_HUBS = """
+CREATE OR REPLACE TEMP TABLE nexus_hubs AS
+SELECT account FROM (
+    SELECT source AS account, target AS other FROM nexus_flows
+    UNION SELECT target, source FROM nexus_flows
+) GROUP BY account HAVING count(*) > $max_degree
+"""
+
 _ORGAN_SIDE = """
 SELECT DISTINCT subject AS account FROM alerts
 WHERE typology = 'organ brokering' AND standalone AND window_end >= $scan_from
@@ -50,7 +58,7 @@ WHERE status <> 'false positive' AND level IN ('hold', 'review')
 
 _REACH = """
 SELECT DISTINCT f.{far} AS account FROM nexus_flows f
-WHERE f.{near} IN (SELECT account FROM __frontier)
+WHERE f.{near} IN (SELECT account FROM __frontier {passable})
 """
 
 _PAYMENTS = """
@@ -68,6 +76,7 @@ def detect_nexus(ctx: Context, params: Mapping[str, float | int]) -> list[Findin
         return []
     why = dict(terror_rows.group_by("account").agg(pl.col("why").sort().first()).iter_rows())
     ctx.con.execute(_FLOWS, {"min_flow": params["min_flow"]})
+    ctx.con.execute(_HUBS, {"max_degree": params["max_degree"]})
     hops = int(params["max_hops"])
     forward = _reach(ctx, organ, "source", "target", hops)
     backward = _reach(ctx, terror, "target", "source", hops)
@@ -86,6 +95,8 @@ def detect_nexus(ctx: Context, params: Mapping[str, float | int]) -> list[Findin
         ctx.con.unregister("__path")
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_weighted_edges_from(edges.iter_rows(), weight="amount")
+    hubs = set(ctx.frame("SELECT account FROM nexus_hubs")["account"].to_list())
+    graph.remove_edges_from([(a, b) for a, b in graph.edges if a in hubs - organ or b in hubs - terror])
     findings = []
     for start in sorted(organ & keep):
         reachable = nx.single_source_shortest_path(graph, start, cutoff=hops)
@@ -97,13 +108,20 @@ def detect_nexus(ctx: Context, params: Mapping[str, float | int]) -> list[Findin
 
 
 def _reach(ctx: Context, start: set[str], near: str, far: str, hops: int) -> dict[str, int]:
-    """Accounts within ``hops`` of ``start`` along flows (``near`` -> ``far``), with their distance."""
+    """Accounts within ``hops`` of ``start`` along flows (``near`` -> ``far``), with their distance.
+
+    Money is not followed through hubs (more than ``max_degree`` counterparties: merchants,
+    employers, remitters): everyone is a few payments from everyone through them.
+    """
     distance = dict.fromkeys(start, 0)
     frontier = sorted(start)
     for hop in range(1, hops + 1):
         ctx.con.register("__frontier", pa.table({"account": frontier}))
         try:
-            found = ctx.frame(_REACH.format(near=near, far=far))["account"].to_list()
+            passable = (
+                "" if hop == 1 else "EXCEPT SELECT account FROM nexus_hubs"
+            )  # a busy subject still counts
+            found = ctx.frame(_REACH.format(near=near, far=far, passable=passable))["account"].to_list()
         finally:
             ctx.con.unregister("__frontier")
         frontier = sorted(set(found) - set(distance))
