@@ -38,6 +38,7 @@ from screening.errors import InputError
 from screening.network.patterns import load_patterns
 from screening.network.runner import run_patterns
 from screening.store import DEFAULT_DB
+from screening.store.view_index import refresh_view_index
 
 rules_app = typer.Typer(help="The rule packs: list, show, validate.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
@@ -172,8 +173,14 @@ def screen_networks(
             if bar is not None and task is not None:
                 bar.update(task, description=f"pattern {pattern_id}", completed=position, total=total)
 
-        return run_patterns(store.connection, patterns, ruleset.reference, base_currency=store.base_currency,
-                            settings=chosen, as_of=_day(as_of), progress=report)  # fmt: skip
+        result = run_patterns(
+            store.connection, patterns, ruleset.reference, settings=chosen,
+            base_currency=store.base_currency, as_of=_day(as_of), progress=report,
+        )  # fmt: skip
+        if bar is not None and task is not None:
+            bar.update(task, description="view index")
+        refresh_view_index(store.connection)  # graph views of the new payments stay sub-second
+        return result
 
 
 def print_run_summary(result: RunResult) -> None:

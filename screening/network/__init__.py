@@ -1,13 +1,13 @@
 """Payment networks: graphs built from the store, network patterns, tracing and exports.
 
-    from screening import Store
-    from screening.network import find_networks, trace, write_graph
+from screening import Store
+from screening.network import find_networks, trace, write_graph
 
-    with Store.open("screening.duckdb") as store:
-        find_networks(store)                        # the patterns of graphs/, after the rules
-        graph = store.network(around=["BRK-1"], hops=2)
-        write_graph(graph, Path("broker.gexf"))
-        where = trace(store, "BRK-1", hops=3).totals
+with Store.open("screening.duckdb") as store:
+    find_networks(store)                        # the patterns of graphs/, after the rules
+    graph = store.network(around=["BRK-1"], hops=2)
+    write_graph(graph, Path("broker.gexf"))
+    where = trace(store, "BRK-1", hops=3).totals
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from screening.network.export import write_graph
 from screening.network.patterns import load_patterns
 from screening.network.runner import PatternProgress, run_patterns
 from screening.network.trace import TraceResult, trace
+from screening.store.view_index import refresh_view_index
 
 if TYPE_CHECKING:
     from screening.store import Store
@@ -40,13 +41,15 @@ def find_networks(
 ) -> RunResult:
     """Run the enabled network patterns over the payments no network run has screened yet.
 
+    Then bring the view index up to date, so neighbourhood views stay sub-second.
+
     Run it after :func:`screening.detection.screen`: the community and nexus
     patterns start from what the rules found. ``settings`` is the deployment's
     TOML file of overrides, shared with the rules.
     """
     ruleset = load_rules(rules)
     patterns = load_patterns()
-    return run_patterns(
+    result = run_patterns(
         store.connection,
         patterns,
         ruleset.reference,
@@ -55,3 +58,5 @@ def find_networks(
         as_of=as_of,
         progress=progress,
     )
+    refresh_view_index(store.connection)
+    return result

@@ -44,6 +44,7 @@ import pyarrow as pa
 from screening.detection.findings import SEVERITY_WEIGHTS
 from screening.errors import InputError
 from screening.network.model import VICTIM_ROLES
+from screening.store.view_index import index_is_current
 
 Direction = Literal["in", "out", "both"]
 
@@ -80,6 +81,8 @@ def flows(con: duckdb.DuckDBPyConnection, scope: Scope, accounts: pa.Table | Non
 
     With ``accounts`` (a one-column table ``account``), only flows with both ends in it.
     """
+    if _indexed(con, scope):
+        return _indexed_flows(con, scope, accounts)
     where, params = _window(scope)
     join = ""
     if accounts is not None:
@@ -130,7 +133,8 @@ def network(
         graph.add_edges_from(
             (row.pop("source"), row.pop("target"), row) for row in edges.iter_rows(named=True)
         )
-    for account, attributes in node_attributes(con, accounts, focus=scope.around).items():
+    profiles = _indexed(con, scope)
+    for account, attributes in node_attributes(con, accounts, focus=scope.around, profiles=profiles).items():
         graph.add_node(account, **attributes)
     graph.graph.update(_graph_attributes(con, scope, left_out))
     return graph
@@ -141,10 +145,15 @@ def neighbourhood(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[pa.Tabl
     if scope.hops < 0:
         raise InputError("hops must be 0 or more", field="hops")
     centre = sorted(set(scope.around))
+    indexed = _indexed(con, scope)
+    seen_in = (
+        "SELECT account FROM account_profiles"
+        if indexed
+        else "SELECT payer_account AS account FROM payments UNION ALL SELECT payee_account FROM payments"
+    )
     known = _frame(
         con,
-        "SELECT DISTINCT account FROM (SELECT payer_account AS account FROM payments "
-        "UNION ALL SELECT payee_account FROM payments) WHERE account IN (SELECT unnest($ids))",
+        f"SELECT DISTINCT account FROM ({seen_in}) WHERE account IN (SELECT unnest($ids))",
         {"ids": centre},
     )["account"].to_list()
     missing = sorted(set(centre) - set(known))
@@ -157,7 +166,7 @@ def neighbourhood(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[pa.Tabl
     for _ in range(scope.hops):
         if not frontier or len(seen) >= scope.max_nodes:
             break
-        found = _next_hop(con, frontier, scope, where, params)
+        found = _next_hop(con, frontier, scope, where, params, indexed)
         fresh = found.filter(~pl.col("account").is_in(seen))
         room = scope.max_nodes - len(seen)
         left_out += max(fresh.height - room, 0)
@@ -167,16 +176,30 @@ def neighbourhood(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[pa.Tabl
 
 
 def _next_hop(
-    con: duckdb.DuckDBPyConnection, frontier: list[str], scope: Scope, where: str, params: dict[str, Any]
+    con: duckdb.DuckDBPyConnection,
+    frontier: list[str],
+    scope: Scope,
+    where: str,
+    params: dict[str, Any],
+    indexed: bool,
 ) -> pl.DataFrame:
     """Neighbours of the frontier, strongest flow first (ties by account, so the result is stable)."""
-    pairs = {"out": ("payer", "payee"), "in": ("payee", "payer")}
-    sides = [
-        f"SELECT {far}_account AS account, amount_base FROM payments p WHERE {where} "
-        f"AND {near}_account IN (SELECT unnest($frontier)) AND {far}_account IS NOT NULL"
-        for way, (near, far) in pairs.items()
-        if scope.direction in (way, "both")
-    ]
+    if indexed:
+        ways = {"out": ("flows_out", "source", "target"), "in": ("flows_in", "target", "source")}
+        sides = [
+            f"SELECT {far} AS account, amount AS amount_base FROM {table} "
+            f"WHERE {near} IN (SELECT unnest($frontier))"
+            for way, (table, near, far) in ways.items()
+            if scope.direction in (way, "both")
+        ]
+    else:
+        pairs = {"out": ("payer", "payee"), "in": ("payee", "payer")}
+        sides = [
+            f"SELECT {far}_account AS account, amount_base FROM payments p WHERE {where} "
+            f"AND {near}_account IN (SELECT unnest($frontier)) AND {far}_account IS NOT NULL"
+            for way, (near, far) in pairs.items()
+            if scope.direction in (way, "both")
+        ]
     return _frame(
         con,
         f"SELECT account, coalesce(sum(amount_base), 0)::DOUBLE AS amount FROM ({' UNION ALL '.join(sides)}) "
@@ -186,25 +209,21 @@ def _next_hop(
 
 
 def node_attributes(
-    con: duckdb.DuckDBPyConnection, accounts: pa.Table, *, focus: tuple[str, ...] = ()
+    con: duckdb.DuckDBPyConnection, accounts: pa.Table, *, focus: tuple[str, ...] = (), profiles: bool = False
 ) -> dict[str, dict[str, Any]]:
-    """Name, country, type, roles, risk and alert count of each account, never None."""
+    """Name, country, type, roles, risk and alert count of each account, never None.
+
+    With ``profiles`` the names, countries and types come from the view index
+    (``account_profiles``) instead of every payment.
+    """
     weight = "CASE severity " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in SEVERITY_WEIGHTS.items()) + " END"
+    seen = _PROFILES_INDEXED if profiles else _PROFILES_FROM_PAYMENTS
     con.register("__accounts", accounts)
     try:
         frame = _frame(
             con,
             f"""
-            WITH sides AS (
-                SELECT payer_account AS account, payer_name AS name, payer_country AS country,
-                       payer_type AS type
-                FROM payments SEMI JOIN __accounts a ON a.account = payments.payer_account
-                UNION ALL
-                SELECT payee_account, payee_name, payee_country, payee_type
-                FROM payments SEMI JOIN __accounts a ON a.account = payments.payee_account
-            ),
-            seen AS (SELECT account, mode(name) AS name, mode(country) AS country, mode(type) AS type
-                     FROM sides GROUP BY account),
+            WITH {seen},
             kyc AS (SELECT account, first(holder_name) AS name, first(country) AS country,
                            first(holder_type) AS type FROM accounts GROUP BY account),
             risk AS (SELECT subject AS account, count(*) FILTER (WHERE standalone) AS alerts,
@@ -243,6 +262,43 @@ def node_attributes(
             "focus": account in centre,
         }
     return attributes
+
+
+_PROFILES_FROM_PAYMENTS = """sides AS (
+                SELECT payer_account AS account, payer_name AS name, payer_country AS country,
+                       payer_type AS type
+                FROM payments SEMI JOIN __accounts a ON a.account = payments.payer_account
+                UNION ALL
+                SELECT payee_account, payee_name, payee_country, payee_type
+                FROM payments SEMI JOIN __accounts a ON a.account = payments.payee_account
+            ),
+            seen AS (SELECT account, mode(name) AS name, mode(country) AS country, mode(type) AS type
+                     FROM sides GROUP BY account)"""
+
+_PROFILES_INDEXED = """seen AS (SELECT account, name, country, type FROM account_profiles
+                     WHERE account IN (SELECT account FROM __accounts))"""
+
+
+def _indexed(con: duckdb.DuckDBPyConnection, scope: Scope) -> bool:
+    """Whether the view index can answer: it covers every payment and the view asks for all time."""
+    return scope.since is None and scope.until is None and index_is_current(con)
+
+
+def _indexed_flows(con: duckdb.DuckDBPyConnection, scope: Scope, accounts: pa.Table | None) -> pl.DataFrame:
+    within = ""
+    if accounts is not None:
+        con.register("__nodes", accounts)
+        within = "AND source IN (SELECT account FROM __nodes) AND target IN (SELECT account FROM __nodes)"
+    try:
+        return _frame(
+            con,
+            f"SELECT source, target, count, amount, first, last FROM flows_out "
+            f"WHERE amount >= $min_amount {within} ORDER BY source, target",
+            {"min_amount": scope.min_amount},
+        )
+    finally:
+        if accounts is not None:
+            con.unregister("__nodes")
 
 
 def _specificity(role: str) -> int:

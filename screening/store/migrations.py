@@ -120,7 +120,18 @@ CREATE TABLE communities (run_id BIGINT NOT NULL, community_id VARCHAR NOT NULL,
 """
 """Network findings name their members and each member's role; communities are kept per run for lookup."""
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+_V8 = """
+CREATE TABLE flows_out (source VARCHAR NOT NULL, target VARCHAR NOT NULL, count BIGINT NOT NULL,
+                        amount DOUBLE NOT NULL, first BIGINT NOT NULL, last BIGINT NOT NULL);
+CREATE TABLE flows_in (source VARCHAR NOT NULL, target VARCHAR NOT NULL, count BIGINT NOT NULL,
+                       amount DOUBLE NOT NULL, first BIGINT NOT NULL, last BIGINT NOT NULL);
+CREATE TABLE account_profiles (account VARCHAR NOT NULL, name VARCHAR, country VARCHAR, type VARCHAR);
+CREATE TABLE view_index (max_batch BIGINT NOT NULL, payments BIGINT NOT NULL, built_at TIMESTAMPTZ NOT NULL);
+"""
+"""The view index: every account-to-account flow, sorted by payer and by payee, and each account's
+name, country and type, so that a neighbourhood view reads a few blocks instead of every payment."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 """Migration ``i`` brings a store from schema version ``i`` to ``i + 1``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

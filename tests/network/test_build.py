@@ -15,6 +15,7 @@ from screening.errors import InputError
 from screening.network.build import ROLE_PRIORITY
 from screening.network.model import ROLES
 from screening.store import Store
+from screening.store.view_index import index_is_current, refresh_view_index
 from screening.synth import bundled_fx_rates
 
 PAYMENTS = """txn_id,ts,amount,currency,payer_account,payer_name,payer_country,payer_type,payee_account,payee_name,payee_country,payee_type
@@ -128,3 +129,20 @@ def test_a_role_from_elsewhere_is_shown_but_ranks_last(store: Store) -> None:
     graph = store.network(around=["BRK-1"], hops=1)
     assert graph.nodes["BRK-1"]["role"] == "broker"
     assert graph.nodes["DON-1"]["role"] == "money mule herder"
+
+
+def test_the_view_index_gives_the_same_graph_as_the_payments(store: Store) -> None:
+    from_payments = store.network(around=["BRK-1"], hops=2)
+    assert refresh_view_index(store.connection)
+    from_index = store.network(around=["BRK-1"], hops=2)
+    assert sorted(from_index.edges(data=True)) == sorted(from_payments.edges(data=True))
+    assert dict(from_index.nodes(data=True)) == dict(from_payments.nodes(data=True))
+
+
+def test_a_view_index_older_than_the_payments_is_not_used(store: Store) -> None:
+    refresh_view_index(store.connection)
+    later = pa.table({"txn_id": ["L1"], "ts": ["2026-06-01T10:00:00Z"], "amount": ["700"], "currency": ["USD"],
+                      "payer_account": ["BRK-1"], "payee_account": ["DON-3"]})  # fmt: skip
+    store.load(later)
+    assert not index_is_current(store.connection)
+    assert "DON-3" in store.network(around=["BRK-1"], hops=1)
