@@ -15,7 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from datetime import time as day_time
@@ -211,24 +212,28 @@ def run_rules(
             for r in rules
         ],
     }
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with logged_run(con, run_id, started, until, manifest):
         outcomes = _screen(con, engine, rules, ruleset, settings, run_id, unscreened, scan_from, until,
                            base_currency, new_payments, progress)  # fmt: skip
-        alerts = sum(o.alerts for o in outcomes)
-        con.execute(
-            "INSERT INTO runs VALUES ($id, $started, now(), $as_of, 'completed', $manifest)",
-            {"id": run_id, "started": started, "as_of": until, "manifest": json.dumps(manifest)},
-        )
+    alerts = sum(o.alerts for o in outcomes)
+    return RunResult(run_id, "completed", new_payments, alerts, tuple(outcomes), manifest)
+
+
+@contextmanager
+def logged_run(
+    con: duckdb.DuckDBPyConnection, run_id: int, started: datetime, until: datetime, manifest: dict[str, Any]
+) -> Iterator[None]:
+    """One run is one transaction, logged in ``runs``: completed, or rolled back and logged failed."""
+    row = {"id": run_id, "started": started, "as_of": until, "manifest": json.dumps(manifest)}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("INSERT INTO runs VALUES ($id, $started, now(), $as_of, 'completed', $manifest)", row)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
-        con.execute(
-            "INSERT INTO runs VALUES ($id, $started, now(), $as_of, 'failed', $manifest)",
-            {"id": run_id, "started": started, "as_of": until, "manifest": json.dumps(manifest)},
-        )
+        con.execute("INSERT INTO runs VALUES ($id, $started, now(), $as_of, 'failed', $manifest)", row)
         raise
-    return RunResult(run_id, "completed", new_payments, alerts, tuple(outcomes), manifest)
 
 
 def _screen(

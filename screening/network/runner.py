@@ -30,6 +30,7 @@ from screening.detection.runner import (
     episode_id,
     explain,
     last_screened,
+    logged_run,
     period_end,
     write_alerts,
 )
@@ -83,9 +84,8 @@ def run_patterns(
             {"id": p.id, "version": p.version, "parameters": settings.parameters_for(p)} for p in chosen
         ],
     }
-    con.execute("BEGIN TRANSACTION")
-    try:
-        outcomes: list[RuleOutcome] = []
+    outcomes: list[RuleOutcome] = []
+    with logged_run(con, run_id, started, until, manifest):
         if new_payments == 0:
             outcomes = [RuleOutcome(p.id, p.pack, p.typology, 0, 0.0, "no new payments") for p in chosen]
         else:
@@ -117,18 +117,6 @@ def run_patterns(
                         updated=updated,
                     )
                 )
-        con.execute(
-            "INSERT INTO runs VALUES ($id, $started, now(), $as_of, 'completed', $manifest)",
-            {"id": run_id, "started": started, "as_of": until, "manifest": json.dumps(manifest)},
-        )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        con.execute(
-            "INSERT INTO runs VALUES ($id, $started, now(), $as_of, 'failed', $manifest)",
-            {"id": run_id, "started": started, "as_of": until, "manifest": json.dumps(manifest)},
-        )
-        raise
     alerts = sum(o.alerts for o in outcomes)
     return RunResult(run_id, "completed", new_payments, alerts, tuple(outcomes), manifest)
 
