@@ -44,6 +44,8 @@ _STORE_TABLES = {
     "alert_evidence": "SELECT * FROM alert_evidence",
 }
 """Store tables a rule may read, shipped to Spark right before such a rule runs (they grow during a run)."""
+SQL_SETTINGS = {"spark.sql.session.timeZone": "UTC", "spark.sql.ansi.enabled": "false"}
+"""What the translated rules assume of a session: UTC instants, NULL (not errors) where DuckDB gives NULL."""
 _NEEDED = ("txn_id", "ts", "amount", "currency", "payer_account", "payee_account", "amount_base", "source")
 
 
@@ -67,14 +69,10 @@ def spark_session(master: str = DEFAULT_SPARK_MASTER) -> SparkSession:
         raise InputError(f"the Spark engine cannot start: {missing}")
     from pyspark.sql import SparkSession
 
-    builder = (
-        SparkSession.builder.master(master)
-        .appName("screening")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.ansi.enabled", "false")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-    )
+    builder = SparkSession.builder.master(master).appName("screening")
+    for key, value in SQL_SETTINGS.items():
+        builder = builder.config(key, value)
+    builder = builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
     if master.startswith("local"):
         builder = builder.config("spark.sql.shuffle.partitions", "4").config(
             "spark.sql.adaptive.enabled", "false"
@@ -132,6 +130,8 @@ class SparkEngine:
         self.spark = spark
         self.payments = payments
         self._cached: list[DataFrame] = []
+        for key, value in SQL_SETTINGS.items():  # also on a session the platform made (Databricks)
+            spark.conf.set(key, value)
         payments.createOrReplaceTempView("payments")
         self._ship("accounts", "SELECT * FROM accounts")
 
