@@ -130,7 +130,11 @@ def detect_cycles(ctx: Context, params: Mapping[str, float | int]) -> list[Findi
             create(ctx, frontier, f"SELECT * FROM {step} WHERE node <> origin", {})
             ctx.con.execute(f"DROP TABLE {step}")
         rings = ctx.frame(_RINGS.format(cycles=cycles), bound)
-    return [_finding(row, int(params["window_days"])) for row in rings.iter_rows(named=True)]
+    return [
+        _finding(row, int(params["window_days"]))
+        for row in rings.iter_rows(named=True)
+        if len(row["nodes"]) > 3 or row["first_amt"] >= params["min_round_trip"]  # a small loan repaid
+    ]
 
 
 def _finding(row: dict[str, object], window_days: int) -> Finding:
