@@ -114,6 +114,8 @@ def _party(txn: Txn, f: dict[str, str], side: str, block: str, prefix: str, at: 
     """An account, a person or an entity: name, type, country, account and bank."""
     base = f"{block}/{prefix}"
     country = f.get(f"{block}/{prefix}_country")
+    if country in UNKNOWN_COUNTRY:
+        country = None  # the IBAN, BIC or address may still tell
     if f"{base}_account" in f:
         acct = f"{base}_account"
         iban = f.get(f"{acct}/iban")
@@ -161,7 +163,11 @@ def _party(txn: Txn, f: dict[str, str], side: str, block: str, prefix: str, at: 
             or f.get(f"{entity}/incorporation_country_code")
             or f.get(f"{entity}/addresses/address/country_code", "").split(" ")[0]
         )
-    txn.set(f"{side}_country", country)
+    txn.set(f"{side}_country", None if country in UNKNOWN_COUNTRY else country)
+
+
+UNKNOWN_COUNTRY = frozenset({"", "-"})
+"""goAML writes ``-`` where a party's country is not known: no country, not a bad code."""
 
 
 def _person_name(f: dict[str, str], person: str) -> str | None:
