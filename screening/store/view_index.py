@@ -42,9 +42,7 @@ def refresh_view_index(con: duckdb.DuckDBPyConnection) -> bool:
         con.execute("INSERT INTO flows_out SELECT * FROM __flows ORDER BY source, target")
         con.execute("INSERT INTO flows_in SELECT * FROM __flows ORDER BY target, source")
         con.execute(f"INSERT INTO account_profiles {_PROFILES}")
-        con.execute(
-            "INSERT INTO view_index SELECT coalesce(max(batch_id), 0), count(*), now() FROM payments"
-        )
+        con.execute("INSERT INTO view_index SELECT coalesce(max(batch_id), 0), count(*), now() FROM payments")
         con.execute("DROP TABLE temp.__flows")
         con.execute("COMMIT")
     except BaseException:
