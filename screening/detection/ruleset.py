@@ -27,10 +27,15 @@ from screening.detection.reference import Reference, read_reference
 REFERENCE_FOLDER = "reference"
 
 
+def content_folder(name: str) -> Path:
+    """Detection content shipped in the wheel (``_content/<name>``), or the checkout's ``<name>/``."""
+    installed = Path(screening.__file__).parent / "_content" / name
+    return installed if installed.is_dir() else Path(screening.__file__).parents[1] / name
+
+
 def default_rules_folder() -> Path:
     """The installed packs, or the checkout's ``rules/`` when running from source."""
-    installed = Path(screening.__file__).parent / "_content" / "rules"
-    return installed if installed.is_dir() else Path(screening.__file__).parents[1] / "rules"
+    return content_folder("rules")
 
 
 @dataclass(frozen=True)

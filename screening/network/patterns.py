@@ -6,16 +6,15 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import screening
 from screening.detection.model import RuleError
+from screening.detection.ruleset import content_folder
 from screening.network.detectors import DETECTORS
 from screening.network.model import Pattern, read_pattern
 
 
 def default_patterns_folder() -> Path:
     """The installed patterns, or the checkout's ``graphs/`` when running from source."""
-    installed = Path(screening.__file__).parent / "_content" / "graphs"
-    return installed if installed.is_dir() else Path(screening.__file__).parents[1] / "graphs"
+    return content_folder("graphs")
 
 
 @dataclass(frozen=True)
