@@ -17,7 +17,9 @@ Spark shuffles each account's payments to one task, as DuckDB does in one proces
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
+import sys
 import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -74,6 +76,8 @@ def spark_session(master: str = DEFAULT_SPARK_MASTER) -> SparkSession:
         builder = builder.config(key, value)
     builder = builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
     if master.startswith("local"):
+        # Python workers (sanctions screening per partition) run here: on this interpreter, with its packages.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         builder = builder.config("spark.sql.shuffle.partitions", "4").config(
             "spark.sql.adaptive.enabled", "false"
         )
