@@ -78,6 +78,8 @@ def spark_neighbourhood(
 
     if hops < 0:
         raise InputError("hops must be 0 or more", field="hops")
+    if direction not in ("in", "out", "both"):
+        raise InputError(f"direction must be in, out or both, not {direction!r}", field="direction")
     spark = flows_df.sparkSession
     centre = sorted(set(around))
     known = {

@@ -134,6 +134,14 @@ def test_a_centre_without_flows_is_refused(spark_flows: Any) -> None:
         spark_neighbourhood(spark_flows, ["NOBODY"], 1)
 
 
+def test_an_unknown_direction_is_refused(spark_flows: Any) -> None:
+    from screening.engines.spark_network import spark_neighbourhood
+    from screening.errors import InputError
+
+    with pytest.raises(InputError, match="direction"):
+        spark_neighbourhood(spark_flows, ["HUB-1"], 1, direction="sideways")  # type: ignore[arg-type]
+
+
 def test_components_are_the_weakly_connected_components_of_the_flows(store: Store, spark_flows: Any) -> None:
     from screening.engines.spark_network import spark_components
 
