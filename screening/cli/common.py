@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,7 +21,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from screening.errors import ScreeningError
+from screening.errors import InputError, ScreeningError
 from screening.spreadsheet import safe_for_spreadsheets as safe_for_spreadsheets
 from screening.store import Store
 
@@ -99,3 +100,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
     return 0
+
+
+def parse_day(text: str | None, option: str) -> date | None:
+    """An option's YYYY-MM-DD value, or a one-line error naming the option."""
+    if text is None:
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError as error:
+        raise InputError(f"{option} {text!r} is not a date like 2026-03-31") from error
+
+
+def day_start(day: date | None) -> datetime | None:
+    """The first instant of ``day``, UTC (payment times are UTC)."""
+    return datetime.combine(day, time.min, tzinfo=UTC) if day else None
+
+
+def day_end(day: date | None) -> datetime | None:
+    """The last instant of ``day``, UTC."""
+    return datetime.combine(day, time.max, tzinfo=UTC) if day else None

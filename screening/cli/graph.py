@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from screening.cli.common import DbOption, app, open_store, out
+from screening.cli.common import DbOption, app, day_end, day_start, open_store, out, parse_day
 from screening.errors import InputError
 from screening.network.build import Direction, Scope, network
 from screening.network.export import WRITERS, write_graph
@@ -64,7 +63,8 @@ def graph_command(
             centre = _alert(store, alert)
         else:
             centre = tuple(around or ())
-        scope = Scope(_day(since), _day(until, end=True), centre, hops, way, min_amount, max_nodes)
+        window = day_start(parse_day(since, "--since")), day_end(parse_day(until, "--until"))
+        scope = Scope(*window, centre, hops, way, min_amount, max_nodes)
         graph = network(store.connection, scope, payments=payments)
     written = write_graph(graph, to)
     left_out = graph.graph.get("left_out", 0)
@@ -95,13 +95,3 @@ def _community(store: Store, community_id: str) -> tuple[str, ...]:
             f"no community {community_id!r}; NW-03 alerts name them (screening alerts --rule NW-03)"
         )
     return tuple(sorted(members["account"].to_list()))
-
-
-def _day(text: str | None, *, end: bool = False) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
-    except ValueError as error:
-        raise InputError(f"{text!r} is not a day like 2026-03-31") from error
-    return day.replace(hour=23, minute=59, second=59, microsecond=999999) if end else day

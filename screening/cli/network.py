@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,8 +11,16 @@ import typer
 from rich.table import Column, Table
 from rich.text import Text
 
-from screening.cli.common import DbOption, ListFormat, app, open_store, out, safe_for_spreadsheets
-from screening.errors import InputError
+from screening.cli.common import (
+    DbOption,
+    ListFormat,
+    app,
+    day_start,
+    open_store,
+    out,
+    parse_day,
+    safe_for_spreadsheets,
+)
 from screening.network.export import write_graph
 from screening.network.trace import DEFAULT_MAX_ACCOUNTS, DEFAULT_MIN_AMOUNT, TraceResult, trace
 from screening.store import DEFAULT_DB
@@ -53,9 +60,10 @@ def trace_command(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Where the money of ACCOUNT went (or came from), attributed pro rata and in time order."""
+    start = day_start(parse_day(since, "--since"))
     with open_store(db, read_only=True) as store:
         result = trace(store, account, direction="forward" if forward else "backward", hops=hops,
-                       since=_day(since), min_amount=min_amount, max_accounts=max_accounts)  # fmt: skip
+                       since=start, min_amount=min_amount, max_accounts=max_accounts)  # fmt: skip
     written = write_graph(result.graph(), to) if to is not None else []
     if output is ListFormat.json:
         _say(_json(result, with_flows=flows))
@@ -70,15 +78,6 @@ def trace_command(
 def _say(text: str, end: str = "\n") -> None:
     """Print text from the data as it is: no markup, emoji codes or highlighting, no wrapping."""
     out.print(Text(text), soft_wrap=True, end=end)
-
-
-def _day(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        return datetime.strptime(text, "%Y-%m-%d")
-    except ValueError as error:
-        raise InputError(f"--since {text!r} is not a date like 2026-03-01") from error
 
 
 def _csv(frame: pl.DataFrame) -> str:

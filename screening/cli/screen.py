@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,6 +23,7 @@ from screening.cli.common import (
     err,
     open_store,
     out,
+    parse_day,
     progress_display,
     safe_for_spreadsheets,
 )
@@ -135,6 +135,7 @@ def screen_store(
     """
     if payments is not None and engine is not Engine.spark:
         raise InputError("--payments is read by --engine spark only; the DuckDB engine screens the store")
+    day = parse_day(as_of, "--as-of")
     ruleset = load_rules(rules)
     chosen = read_settings(settings, ruleset, load_patterns().patterns)
     with open_store(db, create=False) as store, progress_display(hidden) as bar:
@@ -148,10 +149,10 @@ def screen_store(
             from screening.engines.spark import screen_on_spark
 
             return screen_on_spark(store.connection, ruleset, chosen, base_currency=store.base_currency,
-                                   payments=payments, master=spark_master, as_of=_day(as_of),
+                                   payments=payments, master=spark_master, as_of=day,
                                    packs=tuple(packs or ()), progress=report)  # fmt: skip
         return run_rules(store.connection, ruleset, chosen, base_currency=store.base_currency,
-                         as_of=_day(as_of), packs=tuple(packs or ()), progress=report)  # fmt: skip
+                         as_of=day, packs=tuple(packs or ()), progress=report)  # fmt: skip
 
 
 def screen_networks(
@@ -175,7 +176,7 @@ def screen_networks(
 
         result = run_patterns(
             store.connection, patterns, ruleset.reference, settings=chosen,
-            base_currency=store.base_currency, as_of=_day(as_of), progress=report,
+            base_currency=store.base_currency, as_of=parse_day(as_of, "--as-of"), progress=report,
         )  # fmt: skip
         if bar is not None and task is not None:
             bar.update(task, description="view index")
@@ -443,12 +444,3 @@ def _emit(text: str, to: Path | None) -> None:
     else:
         to.write_text(text, encoding="utf-8")
         err.print(f"wrote {to}")
-
-
-def _day(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError as error:
-        raise InputError(f"--as-of {text!r} is not a date like 2026-03-31") from error
