@@ -18,6 +18,10 @@ import duckdb
 import polars as pl
 
 SEVERITY_WEIGHTS = {"low": 0.25, "medium": 0.5, "high": 0.75, "critical": 1.0}
+SEVERITY_WEIGHT_SQL = (
+    "CASE severity " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in SEVERITY_WEIGHTS.items()) + " END"
+)
+"""An alert's severity weight as SQL over the ``alerts`` table, for every risk roll-up."""
 
 
 def alerts_frame(
@@ -90,11 +94,10 @@ def alert_detail(con: duckdb.DuckDBPyConnection, alert_id: str) -> dict[str, Any
 
 def entity_risk(con: duckdb.DuckDBPyConnection, *, limit: int | None = None) -> pl.DataFrame:
     """Accounts ranked by combined risk, each with the alerts that contribute to it."""
-    weight = "CASE severity " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in SEVERITY_WEIGHTS.items()) + " END"
     sql = f"""
         WITH weighted AS (
             SELECT subject, alert_id, rule_id, typology, standalone, score,
-                   least(score * {weight}, 0.999) AS w
+                   least(score * {SEVERITY_WEIGHT_SQL}, 0.999) AS w
             FROM alerts
         ),
         victims AS (

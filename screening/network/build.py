@@ -41,7 +41,7 @@ import networkx as nx
 import polars as pl
 import pyarrow as pa
 
-from screening.detection.findings import SEVERITY_WEIGHTS
+from screening.detection.findings import SEVERITY_WEIGHT_SQL
 from screening.errors import InputError
 from screening.network.model import VICTIM_ROLES
 from screening.store.view_index import index_is_current
@@ -216,7 +216,6 @@ def node_attributes(
     With ``profiles`` the names, countries and types come from the view index
     (``account_profiles``) instead of every payment.
     """
-    weight = "CASE severity " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in SEVERITY_WEIGHTS.items()) + " END"
     seen = _PROFILES_INDEXED if profiles else _PROFILES_FROM_PAYMENTS
     con.register("__accounts", accounts)
     try:
@@ -227,7 +226,7 @@ def node_attributes(
             kyc AS (SELECT account, first(holder_name) AS name, first(country) AS country,
                            first(holder_type) AS type FROM accounts GROUP BY account),
             risk AS (SELECT subject AS account, count(*) FILTER (WHERE standalone) AS alerts,
-                            1 - exp(sum(ln(1 - least(score * {weight}, 0.999)))) AS risk
+                            1 - exp(sum(ln(1 - least(score * {SEVERITY_WEIGHT_SQL}, 0.999)))) AS risk
                      FROM alerts SEMI JOIN __accounts a ON a.account = alerts.subject GROUP BY subject),
             member AS (SELECT account, list(DISTINCT role ORDER BY role) AS roles
                        FROM alert_members SEMI JOIN __accounts a ON a.account = alert_members.account

@@ -20,18 +20,17 @@ from typing import Any
 import networkx as nx
 import pyarrow as pa
 
-from screening.detection.findings import SEVERITY_WEIGHTS
+from screening.detection.findings import SEVERITY_WEIGHT_SQL
 from screening.network.context import Context
 from screening.network.model import Finding, Member
 
-_WEIGHT = "CASE severity " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in SEVERITY_WEIGHTS.items()) + " END"
-
 _SEEDS = f"""
 WITH involved AS (
-    SELECT subject AS account, alert_id, typology, least(score * {_WEIGHT}, 0.999) AS w, true AS subject
+    SELECT subject AS account, alert_id, typology, least(score * {SEVERITY_WEIGHT_SQL}, 0.999) AS w,
+           true AS subject
     FROM alerts WHERE standalone AND window_end >= $scan_from
     UNION ALL
-    SELECT m.account, a.alert_id, a.typology, least(a.score * {_WEIGHT}, 0.999) * 0.5, false
+    SELECT m.account, a.alert_id, a.typology, least(a.score * {SEVERITY_WEIGHT_SQL}, 0.999) * 0.5, false
     FROM alert_members m JOIN alerts a USING (alert_id)
     WHERE NOT m.victim AND a.standalone AND a.window_end >= $scan_from AND m.account <> a.subject
 )
