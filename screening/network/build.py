@@ -44,7 +44,7 @@ import pyarrow as pa
 from screening.detection.findings import SEVERITY_WEIGHT_SQL
 from screening.errors import InputError
 from screening.network.model import VICTIM_ROLES
-from screening.store.view_index import index_is_current
+from screening.store.view_index import BETWEEN_ACCOUNTS, FLOW_COLUMNS, index_is_current, profiles_sql
 
 Direction = Literal["in", "out", "both"]
 
@@ -94,12 +94,9 @@ def flows(con: duckdb.DuckDBPyConnection, scope: Scope, accounts: pa.Table | Non
     try:
         return _frame(
             con,
-            f"""SELECT payer_account AS source, payee_account AS target, count(*) AS count,
-                       coalesce(sum(amount_base), 0)::DOUBLE AS amount,
-                       epoch(min(ts))::BIGINT AS first, epoch(max(ts))::BIGINT AS last
+            f"""SELECT {FLOW_COLUMNS}
                 FROM payments p {join}
-                WHERE {where} AND payer_account IS NOT NULL AND payee_account IS NOT NULL
-                  AND payer_account <> payee_account
+                WHERE {where} AND {BETWEEN_ACCOUNTS}
                 GROUP BY ALL HAVING coalesce(sum(amount_base), 0) >= $min_amount
                 ORDER BY source, target""",
             {**params, "min_amount": scope.min_amount},
@@ -216,7 +213,7 @@ def node_attributes(
     With ``profiles`` the names, countries and types come from the view index
     (``account_profiles``) instead of every payment.
     """
-    seen = _PROFILES_INDEXED if profiles else _PROFILES_FROM_PAYMENTS
+    seen = _PROFILES_INDEXED if profiles else f"seen AS ({profiles_sql('__accounts')})"
     con.register("__accounts", accounts)
     try:
         frame = _frame(
@@ -262,17 +259,6 @@ def node_attributes(
         }
     return attributes
 
-
-_PROFILES_FROM_PAYMENTS = """sides AS (
-                SELECT payer_account AS account, payer_name AS name, payer_country AS country,
-                       payer_type AS type
-                FROM payments SEMI JOIN __accounts a ON a.account = payments.payer_account
-                UNION ALL
-                SELECT payee_account, payee_name, payee_country, payee_type
-                FROM payments SEMI JOIN __accounts a ON a.account = payments.payee_account
-            ),
-            seen AS (SELECT account, mode(name) AS name, mode(country) AS country, mode(type) AS type
-                     FROM sides GROUP BY account)"""
 
 _PROFILES_INDEXED = """seen AS (SELECT account, name, country, type FROM account_profiles
                      WHERE account IN (SELECT account FROM __accounts))"""

@@ -11,23 +11,37 @@ from __future__ import annotations
 
 import duckdb
 
-_FLOWS = """
-SELECT payer_account AS source, payee_account AS target, count(*) AS count,
+FLOW_COLUMNS = """payer_account AS source, payee_account AS target, count(*) AS count,
        coalesce(sum(amount_base), 0)::DOUBLE AS amount,
-       epoch(min(ts))::BIGINT AS first, epoch(max(ts))::BIGINT AS last
-FROM payments
-WHERE payer_account IS NOT NULL AND payee_account IS NOT NULL AND payer_account <> payee_account
-GROUP BY ALL
-"""
+       epoch(min(ts))::BIGINT AS first, epoch(max(ts))::BIGINT AS last"""
+"""A flow between two accounts, aggregated over a ``GROUP BY ALL`` of payments."""
 
-_PROFILES = """
+BETWEEN_ACCOUNTS = (
+    "payer_account IS NOT NULL AND payee_account IS NOT NULL AND payer_account <> payee_account"
+)
+"""Payments that are flows: an account at each end, and not the same one."""
+
+_FLOWS = f"SELECT {FLOW_COLUMNS} FROM payments WHERE {BETWEEN_ACCOUNTS} GROUP BY ALL"
+
+
+def profiles_sql(within: str | None = None) -> str:
+    """Each account's most frequent name, country and type in the payments.
+
+    With ``within`` (a relation with an ``account`` column), only those accounts.
+    """
+    ends = {
+        side: f"SEMI JOIN {within} w ON w.account = payments.{side}_account"
+        if within
+        else f"WHERE {side}_account IS NOT NULL"
+        for side in ("payer", "payee")
+    }
+    return f"""
 SELECT account, mode(name) AS name, mode(country) AS country, mode(type) AS type FROM (
     SELECT payer_account AS account, payer_name AS name, payer_country AS country, payer_type AS type
-    FROM payments WHERE payer_account IS NOT NULL
+    FROM payments {ends["payer"]}
     UNION ALL
-    SELECT payee_account, payee_name, payee_country, payee_type FROM payments WHERE payee_account IS NOT NULL
-) GROUP BY account ORDER BY account
-"""
+    SELECT payee_account, payee_name, payee_country, payee_type FROM payments {ends["payee"]}
+) GROUP BY account"""
 
 
 def refresh_view_index(con: duckdb.DuckDBPyConnection) -> bool:
@@ -41,7 +55,7 @@ def refresh_view_index(con: duckdb.DuckDBPyConnection) -> bool:
             con.execute(f"DELETE FROM {table}")
         con.execute("INSERT INTO flows_out SELECT * FROM __flows ORDER BY source, target")
         con.execute("INSERT INTO flows_in SELECT * FROM __flows ORDER BY target, source")
-        con.execute(f"INSERT INTO account_profiles {_PROFILES}")
+        con.execute(f"INSERT INTO account_profiles {profiles_sql()} ORDER BY account")
         con.execute("INSERT INTO view_index SELECT coalesce(max(batch_id), 0), count(*), now() FROM payments")
         con.execute("DROP TABLE temp.__flows")
         con.execute("COMMIT")
