@@ -42,11 +42,21 @@ class PatternCaseResult:
 
 
 def run_pattern_case(
-    pattern: Pattern, case: PatternCase, rules_folder: Path | None = None
+    pattern: Pattern, case: PatternCase, rules_folder: Path | None = None, settings: Settings | None = None
 ) -> PatternCaseResult:
-    """Load the case's payments into a scratch store, run the one pattern, and report what it found."""
-    only = PatternSet((pattern,), pattern.path.parent, "case")
+    """Load the case's payments into a scratch store, run the pattern, and report what it found.
+
+    A pattern that starts from other findings (communities, nexus) runs as it does at
+    night: after the rules, in one network run with the other patterns of its folder.
+    ``settings`` tune parameters as a deployment would.
+    """
     rules = load_rules(rules_folder)
+    reads_findings = pattern.detector in READS_FINDINGS
+    patterns = (
+        load_patterns(pattern.path.parent)
+        if reads_findings
+        else PatternSet((pattern,), pattern.path.parent, "case")
+    )
     with (
         tempfile.TemporaryDirectory(prefix="screening-case-") as tmp,
         Store.open(Path(tmp) / "case.duckdb") as store,
@@ -55,18 +65,10 @@ def run_pattern_case(
         load_case_text(store, pattern, case.case, case.case.payments, "payments")
         if case.case.accounts:
             load_case_text(store, pattern, case.case, case.case.accounts, "accounts")
-        if pattern.detector in READS_FINDINGS:  # it starts from what the rules and other patterns found
+        if reads_findings:
             run_rules(store.connection, rules, Settings(), base_currency=store.base_currency)
-            others = load_patterns(pattern.path.parent)
-            early = Settings(
-                disabled=frozenset(p.id for p in others.patterns if p.detector in READS_FINDINGS)
-            )
-            run_patterns(store.connection, others, rules.reference, base_currency=store.base_currency,
-                         settings=early)  # fmt: skip
-            store.connection.execute(
-                "DELETE FROM runs WHERE json_extract_string(manifest, '$.kind') = 'networks'"
-            )
-        run_patterns(store.connection, only, rules.reference, base_currency=store.base_currency)
+        run_patterns(store.connection, patterns, rules.reference, base_currency=store.base_currency,
+                     settings=settings or Settings())  # fmt: skip
         mine = {"id": pattern.id}
         flagged = store.sql(
             "SELECT subject, explanation FROM alerts WHERE rule_id = $id ORDER BY subject", mine
