@@ -76,12 +76,19 @@ class Scope:
     """Node budget of a neighbourhood view."""
 
 
-def flows(con: duckdb.DuckDBPyConnection, scope: Scope, accounts: pa.Table | None = None) -> pl.DataFrame:
+def flows(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    accounts: pa.Table | None = None,
+    *,
+    indexed: bool | None = None,
+) -> pl.DataFrame:
     """Aggregated flows of the window as (source, target, count, amount, first, last).
 
     With ``accounts`` (a one-column table ``account``), only flows with both ends in it.
+    ``indexed`` says whether the view index answers (decided here when not given).
     """
-    if _indexed(con, scope):
+    if _indexed(con, scope) if indexed is None else indexed:
         return _indexed_flows(con, scope, accounts)
     where, params = _window(scope)
     join = ""
@@ -110,11 +117,12 @@ def network(
     con: duckdb.DuckDBPyConnection, scope: Scope = Scope(), *, payments: bool = False
 ) -> nx.DiGraph[str] | nx.MultiDiGraph[str]:
     """The payment graph of ``scope``: aggregated flows, or individual payments with ``payments=True``."""
+    indexed = _indexed(con, scope)
     if scope.around:
-        nodes, left_out = neighbourhood(con, scope)
+        nodes, left_out = neighbourhood(con, scope, indexed=indexed)
     else:
         nodes, left_out = None, 0
-    edges = flows(con, scope, nodes)
+    edges = flows(con, scope, nodes, indexed=indexed)
     accounts = (
         nodes
         if nodes is not None
@@ -130,19 +138,20 @@ def network(
         graph.add_edges_from(
             (row.pop("source"), row.pop("target"), row) for row in edges.iter_rows(named=True)
         )
-    profiles = _indexed(con, scope)
-    for account, attributes in node_attributes(con, accounts, focus=scope.around, profiles=profiles).items():
+    for account, attributes in node_attributes(con, accounts, focus=scope.around, profiles=indexed).items():
         graph.add_node(account, **attributes)
     graph.graph.update(_graph_attributes(con, scope, left_out))
     return graph
 
 
-def neighbourhood(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[pa.Table, int]:
+def neighbourhood(
+    con: duckdb.DuckDBPyConnection, scope: Scope, *, indexed: bool | None = None
+) -> tuple[pa.Table, int]:
     """The accounts within ``scope.hops`` of the centre accounts, and how many were left out by the budget."""
     if scope.hops < 0:
         raise InputError("hops must be 0 or more", field="hops")
     centre = sorted(set(scope.around))
-    indexed = _indexed(con, scope)
+    indexed = _indexed(con, scope) if indexed is None else indexed
     seen_in = (
         "SELECT account FROM account_profiles"
         if indexed
