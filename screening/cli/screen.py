@@ -35,10 +35,9 @@ from screening.detection.ruleset import load_rules, read_settings, validate_rule
 from screening.detection.runner import RunResult, run_rules
 from screening.engines import DEFAULT_SPARK_MASTER
 from screening.errors import InputError
+from screening.network import find_networks
 from screening.network.patterns import load_patterns
-from screening.network.runner import run_patterns
 from screening.store import DEFAULT_DB
-from screening.store.view_index import refresh_view_index
 
 rules_app = typer.Typer(help="The rule packs: list, show, validate.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
@@ -163,25 +162,16 @@ def screen_networks(
     rules: Path | None = None,
     hidden: bool = False,
 ) -> RunResult:
-    """Open the store and run the network patterns with a progress display per pattern."""
-    ruleset = load_rules(rules)
-    patterns = load_patterns()
-    chosen = read_settings(settings, ruleset, patterns.patterns)
+    """Open the store and run the network patterns, then the view index, with a progress display."""
+    day = parse_day(as_of, "--as-of")
     with open_store(db, create=False) as store, progress_display(hidden) as bar:
-        task = bar.add_task("networks", total=len(patterns.patterns)) if bar else None
+        task = bar.add_task("networks", total=None) if bar else None
 
         def report(pattern_id: str, position: int, total: int) -> None:
             if bar is not None and task is not None:
                 bar.update(task, description=f"pattern {pattern_id}", completed=position, total=total)
 
-        result = run_patterns(
-            store.connection, patterns, ruleset.reference, settings=chosen,
-            base_currency=store.base_currency, as_of=parse_day(as_of, "--as-of"), progress=report,
-        )  # fmt: skip
-        if bar is not None and task is not None:
-            bar.update(task, description="view index")
-        refresh_view_index(store.connection)  # graph views of the new payments stay sub-second
-        return result
+        return find_networks(store, as_of=day, settings=settings, rules=rules, progress=report)
 
 
 def print_run_summary(result: RunResult) -> None:
