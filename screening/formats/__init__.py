@@ -9,12 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import pyarrow as pa
+
 from screening.formats.detect import MESSAGE_FORMATS, sniff
-from screening.formats.records import Txn
+from screening.formats.records import Txn, batches
+
+Batches = Callable[[Path, list[str]], Iterable[pa.RecordBatch]]
+"""A message reader: the file and a list for its notes in, batches of canonical text out."""
 
 
-def reader_for(fmt: str) -> Callable[[Path, list[str]], Iterable[Txn]]:
-    """The reader of one message format (iso20022, mt, goaml)."""
+def reader_for(fmt: str) -> Batches:
+    """The reader of one message format (iso20022, mt, goaml), giving batches of canonical text."""
     if fmt == "iso20022":
         from screening.formats.iso20022 import read_iso20022
 
@@ -22,12 +27,17 @@ def reader_for(fmt: str) -> Callable[[Path, list[str]], Iterable[Txn]]:
     if fmt == "mt":
         from screening.formats.swift_mt import read_mt
 
-        return read_mt
+        return _batched(read_mt)
     if fmt == "goaml":
         from screening.formats.goaml import read_goaml
 
-        return read_goaml
+        return _batched(read_goaml)
     raise ValueError(f"not a message format: {fmt!r}")
+
+
+def _batched(read: Callable[[Path, list[str]], Iterable[Txn]]) -> Batches:
+    """A reader of transactions one by one, as a reader of batches."""
+    return lambda path, notes: batches(read(path, notes))
 
 
 __all__ = ["MESSAGE_FORMATS", "Txn", "reader_for", "sniff"]

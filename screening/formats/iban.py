@@ -13,7 +13,8 @@ from typing import NamedTuple
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
-_PLACEHOLDERS = {"NOTPROVIDED", "NONREF", "UNKNOWN", "N/A"}
+ACCOUNT_PLACEHOLDERS = ("NOTPROVIDED", "NONREF", "UNKNOWN", "N/A")
+"""What messages write in an account field when there is no account."""
 _IBAN_SHAPE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}")
 
 
@@ -49,7 +50,7 @@ def given(account: str | None) -> str | None:
     (None, '12345')
     """
     text = (account or "").strip()
-    return text if text and text.upper() not in _PLACEHOLDERS else None
+    return text if text and text.upper() not in ACCOUNT_PLACEHOLDERS else None
 
 
 def looks_like_iban(text: str) -> bool:

@@ -15,11 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
 from lxml import etree
 
 from screening.errors import InputError
+from screening.formats import pacs008
+from screening.formats.fastxml import read_fast
 from screening.formats.iban import check_bic, check_iban, given
-from screening.formats.records import Txn, purpose
+from screening.formats.records import BATCH_ROWS, Txn, batches, purpose
 from screening.formats.xmlsafe import flatten, iter_elements, local, release
 
 MESSAGES = {
@@ -39,9 +42,6 @@ MESSAGES = {
 
 _UNITS = ("CdtTrfTxInf", "Ntry")
 _NAMESPACE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:([a-z]{4}\.[0-9]{3}\.[0-9]{3}\.[0-9]{2})")
-_CHARGES = {"DEBT": "OUR", "SHAR": "SHA", "CRED": "BEN"}
-"""Charge bearer codes in MT103's field 71A words, so a pacs.008 and its MT103 read the same."""
-_NOT_PROVIDED = {"", "NOTPROVIDED", "NONREF"}
 
 
 @dataclass
@@ -65,7 +65,8 @@ class _Reader:
         self.scope: _Scope | None = None
         self.messages_done = 0
 
-    def transactions(self) -> Iterator[Txn]:
+    def transactions(self) -> Iterator[Txn | dict[str, object]]:
+        """Each transaction in file order: pacs.008 transfers as raw rows, the others mapped."""
         for elem in iter_elements(self.path, (*_UNITS, *MESSAGES)):
             name = local(elem.tag)
             if name in MESSAGES:
@@ -81,7 +82,7 @@ class _Reader:
             elif local(scope.parent.tag) == "PmtInf":
                 yield _pain001(flatten(elem), scope, at)
             else:
-                yield _pacs008(flatten(elem), scope, at)
+                yield _raw_transfer(flatten(elem), scope, self.messages_done + 1)
             release(elem)
         if not self.messages_done:
             known = ", ".join(sorted(set(MESSAGES.values())))
@@ -139,27 +140,54 @@ def _message_names(path: Path) -> str:
     return ", ".join(sorted(set(_NAMESPACE.findall(head))))
 
 
-def read_iso20022(path: Path, notes: list[str]) -> Iterator[Txn]:
-    """Every transaction in an ISO 20022 file, in file order."""
-    return _Reader(path).transactions()
+def read_iso20022(path: Path, notes: list[str]) -> Iterator[pa.RecordBatch]:
+    """Every transaction in an ISO 20022 file, in file order, as canonical text batches.
+
+    A file of pacs.008 messages in a regular layout goes through the fast
+    reader; any other file, or one the fast reader declines, through the
+    exact walk below, whose pacs.008 transfers are mapped the same way.
+    """
+    fast = read_fast(path, frozenset(MESSAGES))
+    yield from fast if fast is not None else read_exactly(path)
 
 
-def _pacs008(f: dict[str, str], scope: _Scope, at: str) -> Txn:
-    txn = Txn(at)
-    group = scope.group
-    msg_id = group.get("MsgId") or "pacs.008"
-    txn.set("txn_id", _txn_id(f, "PmtId", msg_id, scope))
-    _amount(txn, f, ("IntrBkSttlmAmt", "InstdAmt"))
-    txn.set(
-        "ts",
-        f.get("IntrBkSttlmDt") or group.get("IntrBkSttlmDt") or f.get("AccptncDtTm") or group.get("CreDtTm"),
-    )
-    _party(txn, f, "payer", ("Dbtr",), "DbtrAcct", "DbtrAgt", at)
-    _party(txn, f, "payee", ("Cdtr",), "CdtrAcct", "CdtrAgt", at)
-    txn.set("channel", "wire")
-    category = f.get("PmtTpInf/CtgyPurp/Cd") or group.get("PmtTpInf/CtgyPurp/Cd")
-    txn.set("purpose", _remittance(f, category, extra=[("charges", _charges(f.get("ChrgBr")))]))
-    return txn
+def read_exactly(path: Path) -> Iterator[pa.RecordBatch]:
+    """Every transaction in file order, read by walking each one's elements with lxml.
+
+    pacs.008 transfers are gathered raw and mapped a batch at a time by
+    :mod:`screening.formats.pacs008`; the other messages' transactions come mapped.
+    """
+    transfers: list[dict[str, object]] = []
+    others: list[Txn] = []
+    seen = pacs008.Seen()
+    for item in _Reader(path).transactions():
+        if isinstance(item, Txn):
+            if transfers:
+                yield pacs008.canonical(pacs008.raw_frame(transfers), seen)
+                transfers = []
+            others.append(item)
+        else:
+            yield from batches(others)
+            others = []
+            transfers.append(item)
+        if len(transfers) == BATCH_ROWS:
+            yield pacs008.canonical(pacs008.raw_frame(transfers), seen)
+            transfers = []
+        if len(others) == BATCH_ROWS:
+            yield from batches(others)
+            others = []
+    if transfers:
+        yield pacs008.canonical(pacs008.raw_frame(transfers), seen)
+    yield from batches(others)
+
+
+def _raw_transfer(f: dict[str, str], scope: _Scope, message: int) -> dict[str, object]:
+    """A pacs.008 transfer's raw values, as :mod:`screening.formats.pacs008` maps them."""
+    row: dict[str, object] = {name: f.get(path.replace("/@", "@")) for name, path in pacs008.FIELDS.items()}
+    row |= {name: f.get(f"{container}/{leaf}") for name, (container, leaf) in pacs008.REPEATED.items()}
+    row |= {name: scope.group.get(path) for name, path in pacs008.GROUP.items()}
+    row |= {"message": message, "ordinal": scope.count, "message_path": scope.path}
+    return row
 
 
 def _pain001(f: dict[str, str], scope: _Scope, at: str) -> Txn:
@@ -273,7 +301,7 @@ def _camt_id(
 
 
 def _given(ref: str | None) -> str | None:
-    return ref if ref and ref.upper() not in _NOT_PROVIDED else None
+    return ref if ref and ref.upper() not in pacs008.NOT_PROVIDED else None
 
 
 def _bic_text(bic: str | None) -> str | None:
@@ -282,7 +310,7 @@ def _bic_text(bic: str | None) -> str | None:
 
 
 def _charges(code: str | None) -> str | None:
-    return _CHARGES.get(code, code) if code else None
+    return pacs008.CHARGES.get(code, code) if code else None
 
 
 def _status(entry: dict[str, str]) -> str | None:
@@ -346,9 +374,9 @@ def _party(
     for p in parties:
         txn.set(f"{side}_name", f.get(f"{p}/Nm"))
         country = country or f.get(f"{p}/PstlAdr/Ctry") or f.get(f"{p}/CtryOfRes")
-        if f"{p}/Id/OrgId" in f:
+        if any(f.get(f"{p}/Id/OrgId/{leaf}") for leaf in pacs008.ORGANISATION_IDS):
             txn.set(f"{side}_type", "organisation")
-        elif f"{p}/Id/PrvtId" in f:
+        elif any(f.get(f"{p}/Id/PrvtId/{leaf}") for leaf in pacs008.PERSON_IDS):
             txn.set(f"{side}_type", "person")
     iban = f.get(f"{account}/Id/IBAN")
     if iban:

@@ -53,11 +53,11 @@ class Txn:
 
 
 def batches(txns: Iterable[Txn]) -> Iterator[pa.RecordBatch]:
-    """Number the transactions in file order and pack them into record batches."""
+    """Pack transactions into record batches; the scan numbers them across batches (``__row``)."""
     rows: list[dict[str, object]] = []
-    for number, txn in enumerate(txns, start=1):
+    for txn in txns:
         row: dict[str, object] = dict(txn.values)
-        row["__row"] = number
+        row["__row"] = 0
         row["__at"] = txn.at
         row["__parse_problems"] = txn.problems or None
         rows.append(row)

@@ -17,25 +17,30 @@ import duckdb
 import pyarrow as pa
 
 from screening.errors import InputError
-from screening.formats.records import FIELDS, TEXT_SCHEMA, Txn, batches
+from screening.formats.records import FIELDS, TEXT_SCHEMA
 from screening.ingest.sources import SourceScan
 
 MESSAGE_TABLE = "__message_batches"
 
-Reader = Callable[[Path, list[str]], Iterable[Txn]]
-"""A message reader: the file, and a list it may add notes to (messages it skipped)."""
+Reader = Callable[[Path, list[str]], Iterable[pa.RecordBatch]]
+"""A message reader: the file and a list for notes (messages it skipped) in, TEXT_SCHEMA batches out."""
 
 
 class _Guarded:
     """Keeps the reader's own error: DuckDB would turn it into a generic one while scanning."""
 
-    def __init__(self, txns: Iterable[Txn]) -> None:
-        self.txns = txns
+    def __init__(self, batches: Iterable[pa.RecordBatch]) -> None:
+        self.batches = batches
         self.error: InputError | None = None
 
     def __iter__(self) -> Iterator[pa.RecordBatch]:
+        """The reader's batches with ``__row`` numbering the transactions in file order."""
+        done = 0
         try:
-            yield from batches(self.txns)
+            for batch in self.batches:
+                rows = pa.array(range(done + 1, done + batch.num_rows + 1), pa.int64())
+                yield batch.set_column(batch.schema.get_field_index("__row"), "__row", rows)
+                done += batch.num_rows
         except InputError as error:
             self.error = error
             raise
