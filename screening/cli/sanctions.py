@@ -10,9 +10,17 @@ import typer
 from rich.table import Table
 
 from screening.cli.common import DbOption, FormatOption, OutputFormat, app, open_store, out
+from screening.cli.engine_options import (
+    Engine,
+    EngineOption,
+    SparkMasterOption,
+    SparkPaymentsOption,
+    check_payments,
+)
+from screening.engines import DEFAULT_SPARK_MASTER
 from screening.sanctions.lists import READERS, load_list, snapshots
 from screening.sanctions.screen import SanctionsRun, decide, hits, screen_parties
-from screening.store import DEFAULT_DB
+from screening.store import DEFAULT_DB, Store
 
 lists_app = typer.Typer(help="Sanctions and watchlists: load snapshots, show what is loaded, screen parties.")
 app.add_typer(lists_app, name="lists")
@@ -60,22 +68,44 @@ def lists_load(
 
 
 @lists_app.command("screen")
-def lists_screen(db: DbOption = DEFAULT_DB) -> None:
+def lists_screen(
+    db: DbOption = DEFAULT_DB,
+    engine: EngineOption = Engine.duckdb,
+    spark_master: SparkMasterOption = DEFAULT_SPARK_MASTER,
+    payments: SparkPaymentsOption = None,
+) -> None:
     """Screen every payer and payee against the latest snapshot of each list (rule TF-01)."""
+    check_payments(engine, payments)
     with open_store(db, create=False) as store:
-        run = screen_parties(store)
+        run = _screen(store, engine, spark_master, payments)
     print_sanctions_run(run)
 
 
-def screen_sanctions(db: Path) -> SanctionsRun | None:
+def screen_sanctions(
+    db: Path,
+    *,
+    engine: Engine = Engine.duckdb,
+    spark_master: str = DEFAULT_SPARK_MASTER,
+    payments: str | None = None,
+) -> SanctionsRun | None:
     """The nightly part of TF-01: screen what is new against the loaded lists, if any list is loaded."""
     with open_store(db, create=False) as store:
-        return screen_parties(store) if snapshots(store) else None
+        return _screen(store, engine, spark_master, payments) if snapshots(store) else None
+
+
+def _screen(store: Store, engine: Engine, spark_master: str, payments: str | None) -> SanctionsRun:
+    """The names screened by the engine asked for; the hits kept in the store the same way by both."""
+    if engine is not Engine.spark:
+        return screen_parties(store)
+    from screening.engines.spark_sanctions import screen_parties_on_spark
+
+    return screen_parties_on_spark(store, payments=payments, master=spark_master)
 
 
 def print_sanctions_run(run: SanctionsRun) -> None:
+    where = "on Spark" if run.engine == "spark" else "on DuckDB"
     out.print(
-        f"{run.parties:,} party names against {run.entries:,} list entries: {run.hits:,} hits, "
+        f"{run.parties:,} party names against {run.entries:,} list entries {where}: {run.hits:,} hits, "
         f"{run.new_hits:,} new (raised as TF-01 alerts), {run.suppressed:,} decided false positive before"
     )
 

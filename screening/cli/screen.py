@@ -27,6 +27,13 @@ from screening.cli.common import (
     progress_display,
     safe_for_spreadsheets,
 )
+from screening.cli.engine_options import (
+    Engine,
+    EngineOption,
+    SparkMasterOption,
+    SparkPaymentsOption,
+    check_payments,
+)
 from screening.cli.sanctions import print_sanctions_run, screen_sanctions
 from screening.detection.cases import run_case
 from screening.detection.evaluate import Evaluation, evaluate
@@ -50,26 +57,6 @@ SettingsOption = Annotated[
 ]
 RulesOption = Annotated[
     Path | None, typer.Option("--rules", help="A rule folder instead of the installed packs.")
-]
-
-
-class Engine(StrEnum):
-    duckdb = "duckdb"
-    spark = "spark"
-
-
-EngineOption = Annotated[
-    Engine, typer.Option("--engine", help="Where rules run: the embedded DuckDB, or Apache Spark.")
-]
-SparkMasterOption = Annotated[
-    str, typer.Option("--spark-master", help="Spark master URL (--engine spark), e.g. spark://host:7077.")
-]
-SparkPaymentsOption = Annotated[
-    str | None,
-    typer.Option(
-        "--payments",
-        help="With --engine spark: payments as Parquet (path or URL) or a Spark table; default the store's.",
-    ),
 ]
 
 
@@ -103,7 +90,7 @@ def run(
     network = (
         screen_networks(db, as_of=as_of, settings=settings, rules=rules, hidden=hidden) if networks else None
     )
-    sanctions = screen_sanctions(db)
+    sanctions = screen_sanctions(db, engine=engine, spark_master=spark_master, payments=payments)
     if output is OutputFormat.json:
         both = {**result.as_dict(), "networks": network.as_dict() if network else None,
                 "sanctions": asdict(sanctions) if sanctions else None}  # fmt: skip
@@ -132,8 +119,7 @@ def screen_store(
 
     With the Spark engine the rules run on Spark and the alerts still land in the store.
     """
-    if payments is not None and engine is not Engine.spark:
-        raise InputError("--payments is read by --engine spark only; the DuckDB engine screens the store")
+    check_payments(engine, payments)
     day = parse_day(as_of, "--as-of")
     ruleset = load_rules(rules)
     chosen = read_settings(settings, ruleset, load_patterns().patterns)

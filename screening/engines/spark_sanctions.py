@@ -9,70 +9,97 @@ broadcast, and a partition never weighs tokens by a part of the list.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
+from screening.engines import DEFAULT_SPARK_MASTER
 from screening.errors import InputError
-from screening.sanctions.matching import HOLD_THRESHOLD, REVIEW_THRESHOLD, Match, Matcher, TokenWeights
+from screening.sanctions.matching import HOLD_THRESHOLD, REVIEW_THRESHOLD, Matcher, TokenWeights
 from screening.sanctions.model import ListEntry
 from screening.sanctions.normalise import tokens
+from screening.sanctions.screen import (
+    ACTIVITY_EVIDENCE,
+    ACTIVITY_SPAN,
+    HITS,
+    PARTIES,
+    PARTY_COUNT,
+    Lists,
+    SanctionsRun,
+    latest_lists,
+    party_hits,
+    store_hits,
+)
+from screening.store import Store
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-HITS = pa.schema([
-    ("account", pa.string()), ("party_name", pa.string()), ("list_name", pa.string()),
-    ("entry_id", pa.string()), ("matched_name", pa.string()), ("score", pa.float64()),
-    ("level", pa.string()), ("components", pa.string()),
-])  # fmt: skip
-"""A hit as `screen.screen_parties` keeps it, less what the store adds (ids, hashes, status, time);
-the score is not rounded (the store rounds it to four places)."""
-
 _Shipped = tuple[list[ListEntry], TokenWeights, float, float]
 _MATCHERS: dict[str, Matcher] = {}
 """One matcher per broadcast in each Python worker: workers are reused, so the list is prepared once."""
+_VIEWS = ("screened_parties", "parties", "__accounts")
+"""Views a screening makes in the session, dropped after it; the payments view stays, as the rules do."""
 
 
-def hit_rows(matcher: Matcher, parties: pa.Table | pa.RecordBatch) -> pa.Table:
-    """Hits of (account, name, country) rows, by the matcher's bulk screening.
+def screen_parties_on_spark(
+    store: Store,
+    *,
+    payments: str | None = None,
+    master: str = DEFAULT_SPARK_MASTER,
+    spark: SparkSession | None = None,
+) -> SanctionsRun:
+    """`screen.screen_parties` with the names on Spark: the same parties, hits, bookmarks and alerts.
 
-    The matcher keys a country by name, so a name held by accounts of different countries is screened
-    once per country (in rounds: the first country of every name, then the second ...), and every
-    account is scored with its own country whatever other names share its partition.
+    The parties (account, name, most frequent country) are derived on Spark from ``payments`` (a
+    Parquet path or a Spark table; without it the store's own, through a temporary Parquet file) and
+    screened there against the store's lists. The driver receives the hits, the (account, name) pairs
+    screened for the first time (the store's bookmark), and the span and latest payments of the
+    accounts that get an alert, and stores them by the code the DuckDB screening uses.
     """
-    countries: dict[str, list[str | None]] = {}
-    accounts: dict[tuple[str, str | None], list[str]] = {}
-    for account, name, country in zip(
-        parties.column("account").to_pylist(), parties.column("name").to_pylist(),
-        parties.column("country").to_pylist(), strict=True,
-    ):  # fmt: skip
-        if name is None or account is None:
-            continue
-        seen = countries.setdefault(name, [])
-        if country not in seen:
-            seen.append(country)
-        accounts.setdefault((name, country), []).append(account)
-    rows: list[dict[str, object]] = []
-    for round_ in range(max((len(c) for c in countries.values()), default=0)):
-        batch = {name: held[round_] for name, held in countries.items() if len(held) > round_}
-        given = {name: country for name, country in batch.items() if country}
-        for match in matcher.screen(list(batch), given):
-            for account in accounts[(match.party_name, batch[match.party_name])]:
-                rows.append(_row(account, match))
-    return pa.Table.from_pylist(rows, schema=HITS)
+    from screening.engines.spark import read_payments, spark_session, store_payments, temporary_folder
+
+    con = store.connection
+    lists = latest_lists(con)
+    session = spark or spark_session(master)
+    with temporary_folder() as folder:
+        frame = read_payments(session, payments or store_payments(con, Path(folder)))
+        frame.createOrReplaceTempView("payments")
+        try:
+            return _screen(store, session, lists)
+        finally:
+            for view in _VIEWS:
+                session.catalog.dropTempView(view)
 
 
-def _row(account: str, match: Match) -> dict[str, object]:
-    return {
-        "account": account, "party_name": match.party_name, "list_name": match.list_name,
-        "entry_id": match.entry_id, "matched_name": match.matched_name, "score": match.score,
-        "level": match.decision,
-        "components": json.dumps({**match.components, **match.adjustments, "name": match.name_score}),
-    }  # fmt: skip
+def _screen(store: Store, spark: SparkSession, lists: Lists) -> SanctionsRun:
+    # The bookmark: every (account, name) screened before, so Spark splits the parties as the store does.
+    bookmark = store.connection.sql("SELECT account, name FROM screened_parties").to_arrow_table()
+    spark.createDataFrame(bookmark).createOrReplaceTempView("screened_parties")
+    parties = spark.sql(PARTIES).cache()
+    try:
+        parties.createOrReplaceTempView("parties")
+        count = int(spark.sql(PARTY_COUNT).collect()[0][0] or 0)
+        fresh, known = parties.where("NOT screened"), parties.where("screened")
+        weights = lists.weights()
+        found = [screen_names_on_spark(spark, fresh, lists.listed, weights=weights).toArrow()]
+        if lists.changed and not known.isEmpty():
+            found.append(
+                screen_names_on_spark(spark, known, lists.changed_entries, weights=weights).toArrow()
+            )
+        screened = fresh.select("account", "name").toArrow()
+    finally:
+        parties.unpersist()
+
+    def activity(accounts: pa.Table) -> tuple[pa.Table, pa.Table]:
+        spark.createDataFrame(accounts).createOrReplaceTempView("__accounts")
+        return spark.sql(ACTIVITY_SPAN).toArrow(), spark.sql(ACTIVITY_EVIDENCE).toArrow()
+
+    hits = pa.concat_tables([table.cast(HITS) for table in found])
+    return store_hits(store, lists, hits, screened, count, activity=activity, engine="spark")
 
 
 def screen_names_on_spark(
@@ -82,11 +109,13 @@ def screen_names_on_spark(
     *,
     review: float = REVIEW_THRESHOLD,
     hold: float = HOLD_THRESHOLD,
+    weights: TokenWeights | None = None,
 ) -> DataFrame:
     """Hits of the parties (columns ``account``, ``name``, optional ``country``) against the entries.
 
     The entries and the whole list's token weights are broadcast; each partition of parties is
     screened by `Matcher.screen` on its executor. Rows without a name or account are not screened.
+    ``weights`` are the whole list's when ``entries`` are part of it (its changed entries).
     """
     missing = [c for c in ("account", "name") if c not in parties.columns]
     if missing:
@@ -94,7 +123,8 @@ def screen_names_on_spark(
     from pyspark.sql import functions
 
     listed = list(entries)
-    weights = TokenWeights(tokens(name.full) for entry in listed for name in entry.names)
+    if weights is None:
+        weights = TokenWeights(tokens(name.full) for entry in listed for name in entry.names)
     shipped = spark.sparkContext.broadcast((listed, weights, review, hold))
     key = uuid.uuid4().hex
     country = functions.col("country") if "country" in parties.columns else functions.lit(None)
@@ -107,7 +137,7 @@ def screen_names_on_spark(
     def screen_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         matcher = _matcher(key, shipped.value)
         for batch in batches:
-            yield from hit_rows(matcher, batch).to_batches()
+            yield from party_hits(matcher, batch).to_batches()
 
     return names.mapInArrow(screen_partition, _spark_schema())
 
