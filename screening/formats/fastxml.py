@@ -12,10 +12,13 @@ one value per field, so it takes only files it can read completely:
 - its count of transfers and messages equals the count of their tags in the
   file's bytes, so nothing sat where it did not look.
 
-The file is parsed once to check the last two and once more to load it. Any
-file that fails a check, is not well-formed, or holds other messages goes to
-the exact lxml reader, which maps transfers with the same code: the result
-never depends on which reader ran. Documents are refused before either
+The layout, the tag counts and the closing root are checked before parsing;
+a repeated field or a count that does not match shows only while parsing, so
+the reader then raises :class:`FastReaderDeclinedError` and the load that consumed its
+batches is rolled back and done again by the exact reader (see
+``Store.load``). Any file that fails a check, is not well-formed, or holds
+other messages goes to the exact lxml reader, which maps transfers with the
+same code: the result never depends on which reader ran. Documents are refused before either
 parser sees them when they declare a DTD; quick-xml expands only XML's five
 predefined entities and character references.
 """
@@ -35,6 +38,7 @@ from lxml import etree
 from xml2arrow import Xml2ArrowError, XmlToArrowParser
 
 from screening.formats import pacs008
+from screening.formats.fallback import FastReaderDeclinedError, exact_only
 from screening.formats.xmlsafe import local, refuse_declarations
 
 MESSAGE = "FIToFICstmrCdtTrf"
@@ -52,26 +56,21 @@ RAW_SCHEMA = list(pacs008.RAW_SCHEMA.items())
 def read_fast(path: Path, messages: frozenset[str]) -> Iterator[pa.RecordBatch] | None:
     """The file's transfers as canonical batches, or None when the exact reader must read it.
 
-    ``messages`` are the local names of every message element the ISO 20022 reader knows.
+    ``messages`` are the local names of every message element the ISO 20022
+    reader knows. The batches raise :class:`FastReaderDeclinedError` where the file proves
+    not to be one this reader takes.
     """
     refuse_declarations(path)
+    if exact_only():
+        return None
     chain = _first_message(path, messages)
     if chain is None or chain[-1] != MESSAGE or not 1 <= len(chain) - 1 <= 2:
         return None
     tags = _tag_counts(path, chain[0])
     if tags is None or not _ends_with_root(path, chain[0]):
         return None
-    parser = _parser(tuple(chain[:-1]))
     levels = [f"<{n}>" for n in range(len(chain) - 2)]
-    try:
-        found = _Messages(levels)
-        for batch in parser.parse_single_table(path):
-            found.count(batch)
-    except (Xml2ArrowError, OSError, pa.ArrowException):
-        return None
-    if (found.transfers, found.messages) != tags:
-        return None
-    return _batches(parser, path, chain[:-1], levels)
+    return _batches(_parser(tuple(chain[:-1])), path, chain[:-1], levels, tags)
 
 
 def _first_message(path: Path, messages: frozenset[str]) -> list[str] | None:
@@ -168,15 +167,6 @@ class _Messages:
     def messages(self) -> int:
         return len(self.numbers)
 
-    def count(self, batch: pa.RecordBatch) -> None:
-        """Count the batch's transfers and messages only."""
-        frame = pl.from_arrow(batch)
-        assert isinstance(frame, pl.DataFrame)
-        self.transfers += frame.height - frame.select(_is_header().sum()).item()
-        keys = frame.select(self.levels).unique(maintain_order=True).rows() if self.levels else [()]
-        for key in keys:
-            self.numbers.setdefault(key, len(self.numbers) + 1)
-
     def place(self, batch: pa.RecordBatch) -> pl.DataFrame:
         """The batch's transfers with their message's number, path ordinal and header values."""
         frame = pl.from_arrow(batch)
@@ -209,14 +199,24 @@ def _is_header() -> pl.Expr:
 
 
 def _batches(
-    parser: XmlToArrowParser, path: Path, ancestors: list[str], levels: list[str]
+    parser: XmlToArrowParser, path: Path, ancestors: list[str], levels: list[str], tags: tuple[int, int]
 ) -> Iterator[pa.RecordBatch]:
     """Canonical batches of the transfers, each placed in its message and given its header."""
     seen = pacs008.Seen()
     prefix = "/" + "/".join(ancestors) + f"/{MESSAGE}"
     messages = _Messages(levels)
-    for batch in parser.parse_single_table(path):
+    stream = parser.parse_single_table(path)
+    while True:
+        try:
+            batch = stream.read_next_batch()
+        except StopIteration:
+            break
+        except (Xml2ArrowError, pa.ArrowException) as error:
+            raise FastReaderDeclinedError(path, str(error).splitlines()[0]) from error
         transfers = messages.place(batch)
         if transfers.height:
             raw = transfers.with_columns(message_path=pl.format(f"{prefix}[{{}}]", "message"))
             yield pacs008.canonical(raw.select(pl.col(c).cast(t) for c, t in RAW_SCHEMA), seen)
+    if (messages.transfers, messages.messages) != tags:
+        found = f"{messages.transfers} transfers in {messages.messages} messages"
+        raise FastReaderDeclinedError(path, f"found {found} where the file has {tags[0]} in {tags[1]}")

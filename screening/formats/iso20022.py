@@ -147,8 +147,8 @@ def read_iso20022(path: Path, notes: list[str]) -> Iterator[pa.RecordBatch]:
     reader; any other file, or one the fast reader declines, through the
     exact walk below, whose pacs.008 transfers are mapped the same way.
     """
-    fast = read_fast(path, frozenset(MESSAGES))
-    yield from fast if fast is not None else read_exactly(path)
+    fast = read_fast(path, frozenset(MESSAGES))  # decided here, in the caller's thread and context
+    return fast if fast is not None else read_exactly(path)
 
 
 def read_exactly(path: Path) -> Iterator[pa.RecordBatch]:

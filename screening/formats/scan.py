@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from screening.errors import InputError
+from screening.formats.fallback import FastReaderDeclinedError
 from screening.formats.records import FIELDS, TEXT_SCHEMA
 from screening.ingest.sources import SourceScan
 
@@ -31,7 +32,7 @@ class _Guarded:
 
     def __init__(self, batches: Iterable[pa.RecordBatch]) -> None:
         self.batches = batches
-        self.error: InputError | None = None
+        self.error: InputError | FastReaderDeclinedError | None = None
 
     def __iter__(self) -> Iterator[pa.RecordBatch]:
         """The reader's batches with ``__row`` numbering the transactions in file order."""
@@ -41,7 +42,7 @@ class _Guarded:
                 rows = pa.array(range(done + 1, done + batch.num_rows + 1), pa.int64())
                 yield batch.set_column(batch.schema.get_field_index("__row"), "__row", rows)
                 done += batch.num_rows
-        except InputError as error:
+        except (InputError, FastReaderDeclinedError) as error:
             self.error = error
             raise
 
@@ -61,7 +62,7 @@ def scan_messages(con: duckdb.DuckDBPyConnection, path: Path, reader: Reader) ->
     con.register(MESSAGE_TABLE, pa.RecordBatchReader.from_batches(TEXT_SCHEMA, iter(guarded)))
     try:
         yield scan
-    except (InputError, duckdb.Error) as error:
+    except (InputError, FastReaderDeclinedError, duckdb.Error) as error:
         if guarded.error is not None:
             raise guarded.error from error
         raise

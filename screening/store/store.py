@@ -20,6 +20,7 @@ import polars as pl
 import pyarrow as pa
 
 from screening.errors import InputError, MappingError, StoreBusyError, StoreError
+from screening.formats.fallback import FastReaderDeclinedError, reading_exactly
 from screening.ingest.pipeline import LoadCounts, Progress, load_source
 from screening.ingest.sources import INPUT_TABLE, SourceScan, scan_file, scan_table
 from screening.mapping import Mapping, read_mapping
@@ -170,6 +171,21 @@ class Store:
         already loaded adds nothing.
         """
         resolved = _resolve_mapping(mapping, dataset, source)
+        try:
+            return self._load_once(data, resolved, label, progress)
+        except (
+            FastReaderDeclinedError
+        ):  # rolled back; the exact reader gives the same rows or the file's error
+            with reading_exactly():
+                return self._load_once(data, resolved, label, progress)
+
+    def _load_once(
+        self,
+        data: Path | str | pa.Table | pl.DataFrame,
+        resolved: Mapping,
+        label: str | None,
+        progress: Progress | None,
+    ) -> LoadResult:
         started = datetime.now(UTC)
         clock = time.perf_counter()
         con = self._con
