@@ -154,44 +154,59 @@ def _field(name: str, path: str) -> dict[str, object]:
 
 
 class _Messages:
-    """Numbers messages in file order by their level indexes, and keeps each one's header values."""
+    """Numbers messages in file order and carries each one's header onto its transfers.
+
+    A message's rows are contiguous, so only the message a batch ends in is
+    remembered: its key (the level indexes), number, header and transfer count.
+    """
 
     def __init__(self, levels: list[str]) -> None:
         self.levels = levels
-        self.numbers: dict[tuple[object, ...], int] = {}
-        self.headers: dict[int, dict[str, object]] = {}
-        self.counts: dict[int, int] = {}
+        self.key: int | None = None
+        self.messages = 0
+        self.header: dict[str, object] = {}
+        self.count = 0
         self.transfers = 0
 
-    @property
-    def messages(self) -> int:
-        return len(self.numbers)
-
     def place(self, batch: pa.RecordBatch) -> pl.DataFrame:
-        """The batch's transfers with their message's number, path ordinal and header values."""
+        """The batch's transfers with their message's number, ordinal in it and header values."""
         frame = pl.from_arrow(batch)
         assert isinstance(frame, pl.DataFrame)
-        keys = frame.select(self.levels).rows() if self.levels else [()] * frame.height
-        for key in dict.fromkeys(keys):
-            self.numbers.setdefault(key, len(self.numbers) + 1)
-        frame = frame.with_columns(
-            message=pl.Series([self.numbers[k] for k in keys], dtype=pl.Int64), header=_is_header()
-        )
-        for row in frame.filter("header").select("message", *_GROUP_COLUMNS).iter_rows(named=True):
-            self.headers[row.pop("message")] = row
+        key = _key(self.levels)
+        frame = frame.with_columns(key=key, header=_is_header())
+        first = frame["key"][0]
+        starts = (pl.col("key") != pl.col("key").shift(1)).fill_null(first != self.key)
+        frame = frame.with_columns(message=starts.cum_sum().cast(pl.Int64) + self.messages)
+        headers = frame.filter("header").select("message", *_GROUP_COLUMNS).unique("message", keep="last")
+        if self.header and first == self.key:
+            carried = pl.DataFrame([{"message": self.messages, **self.header}], schema=headers.schema)
+            headers = pl.concat([carried, headers]).unique("message", keep="last")
         transfers = frame.filter(~pl.col("header")).drop(_GROUP_COLUMNS)
-        before = pl.Series([self.counts.get(m, 0) for m in transfers["message"]], dtype=pl.Int64)
+        continued = pl.when(pl.col("message") == self.messages).then(self.count).otherwise(0)
         transfers = transfers.with_columns(
-            ordinal=pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("message") + before
-        )
-        for number, count in transfers.group_by("message").len().iter_rows():
-            self.counts[number] = self.counts.get(number, 0) + count
+            ordinal=pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("message") + continued
+        ).join(headers, on="message", how="left", maintain_order="left")
+        last = frame.row(frame.height - 1, named=True)
+        if last["message"] != self.messages:
+            self.count, self.header = 0, {}
+        ended = transfers.filter(pl.col("message") == last["message"])
+        self.count += ended.height
+        header = headers.filter(pl.col("message") == last["message"])
+        if header.height:
+            self.header = {c: header[c][0] for c in _GROUP_COLUMNS}
+        self.key, self.messages = last["key"], last["message"]
         self.transfers += transfers.height
-        headers = pl.DataFrame(
-            [{"message": m, **v} for m, v in self.headers.items()],
-            schema={"message": pl.Int64, **dict.fromkeys(_GROUP_COLUMNS, pl.String)},
-        )
-        return transfers.join(headers, on="message", how="left", maintain_order="left")
+        return transfers
+
+
+def _key(levels: list[str]) -> pl.Expr:
+    """A message's key: the indexes of the elements it sits in (at most two levels), as one integer."""
+    if not levels:
+        return pl.lit(0, pl.Int64)
+    key = pl.lit(0, pl.Int64)
+    for level in levels:
+        key = key * (1 << 32) + pl.col(level).cast(pl.Int64)
+    return key
 
 
 def _is_header() -> pl.Expr:

@@ -80,6 +80,14 @@ def test_messages_larger_than_a_batch_keep_their_headers_and_numbering(tmp_path:
     assert fast["__at"][9049].as_py() == "/Export/Document/FIToFICstmrCdtTrf[2]/CdtTrfTxInf[50]"
 
 
+def test_many_small_messages_across_batches_keep_their_own_headers(tmp_path: Path) -> None:
+    messages = [message(f"M-{m}", [transfer(3 * m + k) for k in range(3)]) for m in range(3000)]
+    path = write(tmp_path, "<Export>" + "".join(messages) + "</Export>")
+    fast = table(read_fast(path, KNOWN))
+    assert fast["txn_id"][8999].as_py() == "M-2999:T8999"
+    assert fast.equals(table(read_exactly(path)))
+
+
 def test_a_single_document_at_the_root_is_read_fast(tmp_path: Path) -> None:
     path = write(tmp_path, message("M-1", [transfer(1), transfer(2)]))
     fast = table(read_fast(path, KNOWN))
