@@ -15,6 +15,10 @@ rewrites here cover what it cannot know, each keeping DuckDB's meaning:
 - ``list(x ORDER BY k)`` is sorted by ``k``; an aggregate ``list`` of no rows
   is NULL, not an empty array;
 - ``list_distinct`` and ``flatten`` drop NULLs; ``list_concat`` treats NULL as empty;
+  slicing, joining or indexing a ``list_distinct`` is refused (its order is DuckDB's own);
+- ``list_slice`` counts from 1, includes its end and reads negative bounds from the end;
+- ``list_sum``, ``list_avg`` and ``list_stddev_pop`` fold the list as DuckDB does, so the
+  doubles agree to the last bit;
 - ``arg_max(row_alias, (a, b))`` keeps the whole row and compares tuples as structs;
 - ``to_days``/``to_hours`` become intervals, ``epoch`` seconds as a double,
   ``date_diff``/``datediff`` count day or month boundaries like DuckDB,
@@ -233,6 +237,80 @@ def _lists(node: exp.Expression) -> exp.Expression:
     return node
 
 
+_SUM = "AGGREGATE(SLICE(__f, 2, SIZE(__f)), __f[0] + 0L, (acc, x) -> acc + x)"
+_AVG = "AGGREGATE(__f, 0D, (acc, x) -> acc + x) / SIZE(__f)"
+_STDDEV_POP = """AGGREGATE(__f, STRUCT(0D AS n, 0D AS mean, 0D AS m2),
+    (s, x) -> STRUCT(s.n + 1 AS n, s.mean + (x - s.mean) / (s.n + 1) AS mean,
+                     s.m2 + (x - (s.mean + (x - s.mean) / (s.n + 1))) * (x - s.mean) AS m2),
+    s -> CASE WHEN s.n = 0 THEN NULL WHEN s.n = 1 THEN 0D ELSE SQRT(s.m2 / s.n) END)"""
+_LIST_AGGREGATES = {"LIST_SUM": _SUM, "LIST_AVG": _AVG, "LIST_STDDEV_POP": _STDDEV_POP}
+"""DuckDB's list aggregates as folds over the non-NULL elements in list order, step for step as DuckDB
+folds them: the sum from the first element on, the average as that sum over the count, the population
+deviation by Welford's updates; NULL for no values, a deviation of 0 for one. A sum of doubles is a
+double, of whole numbers a BIGINT (DuckDB's HUGEINT holds more), of decimals refused by Spark."""
+
+
+def _list_functions(node: exp.Expression) -> exp.Expression:
+    """``list_sum``, ``list_avg``, ``list_stddev_pop`` and ``list_slice`` with DuckDB's meaning."""
+    if isinstance(node, exp.Anonymous) and node.name.upper() in _LIST_AGGREGATES:
+        if len(node.expressions) != 1:
+            raise TranslationError(f"{node.name.lower()}() takes one list")
+        values = _spark(_NOT_NULL, l=node.expressions[0].transform(_list_functions))
+        return _spark(_LIST_AGGREGATES[node.name.upper()], f=values)
+    if isinstance(node, exp.Anonymous) and node.name.upper() == "LIST_SLICE":
+        items, begin, end, *step = (arg.transform(_list_functions) for arg in node.expressions)
+    elif isinstance(node, exp.ArraySlice) and not node.args.get("is_length"):
+        items, begin, end = (node.args.get(k) for k in ("this", "start", "end"))
+        step = [node.args["step"]] if node.args.get("step") else []
+        items, begin, end = (p.transform(_list_functions) if p else p for p in (items, begin, end))
+    else:
+        return node
+    if step or begin is None or end is None:
+        raise TranslationError("list_slice() with a step or without both bounds has no translation yet")
+    return _slice(items, begin, end)
+
+
+_SKIPPED = "CASE WHEN __b < 0 THEN GREATEST(SIZE(__l) + __b, 0) WHEN __b >= 0 THEN GREATEST(__b - 1, 0) END"
+_KEPT = "CASE WHEN __e < 0 THEN GREATEST(SIZE(__l) + __e + 1, 0) WHEN __e >= 0 THEN __e END"
+
+
+def _slice(items: exp.Expression, begin: exp.Expression, end: exp.Expression) -> exp.Expression:
+    """DuckDB's ``list_slice(l, begin, end)`` as Spark's ``slice(l, start, length)``.
+
+    DuckDB counts from 1 and includes ``end``; it reads 0 as 1, counts a negative
+    bound from the end, clamps both to the list and answers NULL for a NULL bound.
+    Below, ``skipped`` is how many elements go before the slice and ``kept`` where it ends.
+    """
+    first, last = _whole_number(begin), _whole_number(end)
+    if first is None or last is None:
+        skipped = _spark(_SKIPPED, l=items, b=begin)
+        kept = _spark(_KEPT, l=items, e=end)
+        length = _spark("CASE WHEN __k > __s THEN __k - __s WHEN __k <= __s THEN 0 END", s=skipped, k=kept)
+        return _spark("SLICE(__l, __s + 1, __n)", l=items, s=skipped, n=length)
+    if first >= 0 and last >= 0:
+        before = max(first - 1, 0)
+        return exp.ArraySlice(this=items, start=exp.Literal.number(before + 1),
+                              end=exp.Literal.number(max(last - before, 0)), is_length=True)  # fmt: skip
+    number = exp.Literal.number
+    skipped = (
+        number(max(first - 1, 0))
+        if first >= 0
+        else _spark("GREATEST(SIZE(__l) - __n, 0)", l=items, n=number(-first))
+    )
+    kept = number(last) if last >= 0 else _spark("GREATEST(SIZE(__l) - __n, 0)", l=items, n=number(-last - 1))
+    return _spark("SLICE(__l, __s + 1, GREATEST(__k - __s, 0))", l=items, s=skipped, k=kept)
+
+
+def _whole_number(node: exp.Expression) -> int | None:
+    """The value of a whole-number literal (``-2`` included), else None."""
+    if isinstance(node, exp.Neg):
+        inner = _whole_number(node.this)
+        return None if inner is None else -inner
+    if isinstance(node, exp.Literal) and not node.is_string and node.name.lstrip("-").isdigit():
+        return int(node.name)
+    return None
+
+
 def _arg_max(node: exp.Expression) -> exp.Expression:
     """Tuples compared as structs; an alias standing for a whole row kept as a struct of the row."""
     if not isinstance(node, exp.ArgMax | exp.ArgMin):
@@ -351,11 +429,26 @@ def _string_agg(node: exp.Expression) -> exp.Expression:
     return _spark("CASE WHEN SIZE(COLLECT_SET(__x)) = 0 THEN NULL ELSE __j END", x=values[0], j=joined)
 
 
-_REWRITES = (_joins, _string_agg, _interval, _ordered_list, _lists, _arg_max, _dates, _format, _division)
+_REWRITES = (
+    _joins,
+    _string_agg,
+    _interval,
+    _ordered_list,
+    _lists,
+    _arg_max,
+    _dates,
+    _format,
+    _division,
+    _list_functions,
+)
 
 
 def _check(tree: exp.Expression) -> None:
     """Refuse output Spark would reject or read differently."""
+    order = "list_distinct() leaves elements in DuckDB's own order: sort before slicing, joining or indexing"
+    for distinct in tree.find_all(exp.ArrayDistinct):
+        if isinstance(distinct.parent, exp.ArraySlice | exp.ArrayToString | exp.Bracket):
+            raise TranslationError(order)
     for function in tree.find_all(exp.Anonymous):
         name = function.name.upper()
         if name not in _SPARK_FUNCTIONS:

@@ -36,6 +36,32 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(pytest.mark.skip(reason=f"Spark parity needs pyspark and Java: {MISSING}"))
 
 
+PLANTED_ACCOUNTS = """account,holder_name,holder_type,country,occupation,opened,bank
+PLANT-DOC,Imran Qureshi,person,PK,transplant surgeon,2015-02-01,HABBPKKA
+PLANT-NPO,Lahore Kidney Patients Support Foundation,organisation,PK,charity,2024-01-01,HABBPKKA
+"""
+PLANTED_PAYMENTS = """txn_id,ts,amount,currency,payer_account,payer_name,payer_type,payer_country,payee_account,\
+payee_name,payee_type,payee_country,channel,mcc,purpose
+PLANT-W1,2026-05-02T10:00:00Z,2500,USD,PLANT-BROKER,Avi Cohen,person,IL,PLANT-DONOR1,Ion Rusu,person,MD,msb,4829,kidney
+PLANT-W2,2026-05-09T10:00:00Z,2500,USD,PLANT-BROKER,Avi Cohen,person,IL,PLANT-DONOR2,Vasile Lungu,person,MD,msb,4829,kidney
+PLANT-W4,2026-05-16T10:00:00Z,900,USD,PLANT-BROKER,Avi Cohen,person,IL,PLANT-LAB,Ana Popa,person,MD,msb,4829,crossmatch
+PLANT-W3,2026-05-16T10:00:00Z,700,USD,PLANT-BROKER,Avi Cohen,person,IL,PLANT-LAB,Ana Popa,person,MD,msb,4829,HLA typing
+PLANT-W5,2026-06-01T10:00:00Z,3000,USD,PLANT-BROKER,Avi Cohen,person,IL,PLANT-DONOR3,Petru Ciobanu,person,MD,msb,4829,dialysis
+PLANT-W6,2026-06-20T10:00:00Z,2800,USD,PLANT-BROKER,Avi Cohen,person,IL,PLANT-DONOR4,Mihai Rotaru,person,MD,msb,4829,transplant
+PLANT-N1,2026-03-10T10:00:00Z,4800.10,USD,PLANT-NPO,Lahore Kidney Patients Support Foundation,organisation,PK,\
+PLANT-DOC,Imran Qureshi,person,PK,wire,,honorarium
+PLANT-N2,2026-04-22T10:00:00Z,8400.35,USD,PLANT-NPO,Lahore Kidney Patients Support Foundation,organisation,PK,\
+PLANT-DOC,Imran Qureshi,person,PK,wire,,consultancy
+PLANT-N3,2026-05-01T10:00:00Z,2650.20,USD,PLANT-DOC,Imran Qureshi,person,PK,PLANT-NPO,\
+Lahore Kidney Patients Support Foundation,organisation,PK,wire,8398,donation
+PLANT-N4,2026-05-29T10:00:00Z,6133.33,USD,PLANT-NPO,Lahore Kidney Patients Support Foundation,organisation,PK,\
+PLANT-DOC,Imran Qureshi,person,PK,wire,,lecture fee
+"""
+"""Cases the world lacks, for the list rewrites: a broker whose six transplant-word transfers have five texts
+(one repeated, two at the same instant), so OB-10 quotes the first four; a surgeon and a charity paying each
+other four irregular sums, so OB-12 sums and measures a list of four amounts and three gaps."""
+
+
 @dataclass(frozen=True)
 class Screened:
     """What one engine stored for the world: alerts by id, evidence by alert, the run."""
@@ -60,10 +86,14 @@ def world_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("parity")
     world = generate(PARITY_PAYMENTS, folder / "payments.parquet", seed=7)
     path = folder / "world.duckdb"
+    (folder / "planted_accounts.csv").write_text(PLANTED_ACCOUNTS, encoding="utf-8")
+    (folder / "planted_payments.csv").write_text(PLANTED_PAYMENTS, encoding="utf-8")
     with Store.open(path) as store:
         store.load(bundled_fx_rates(), dataset="fx_rates")
         store.load(world.accounts_path, dataset="accounts")
         store.load(world.payments_path)
+        store.load(folder / "planted_accounts.csv", dataset="accounts")
+        store.load(folder / "planted_payments.csv")
     return path
 
 

@@ -29,9 +29,7 @@ def _outcome(screened: Screened, rule_id: str) -> str | None:
 def test_a_rule_raises_the_same_alerts_on_spark(
     on_duckdb: Screened, on_spark: Screened, rule_id: str
 ) -> None:
-    skipped = _outcome(on_spark, rule_id)
-    if skipped is not None and "cannot run on spark" in skipped:
-        pytest.skip(skipped)
+    assert _outcome(on_spark, rule_id) is None
     expected, found = _of(on_duckdb, rule_id), _of(on_spark, rule_id)
     assert sorted(found) == sorted(expected)
     for alert_id, alert in expected.items():
@@ -41,18 +39,26 @@ def test_a_rule_raises_the_same_alerts_on_spark(
         assert on_spark.evidence[alert_id] == on_duckdb.evidence[alert_id], alert_id
 
 
-def test_the_world_alerts_on_every_pack(on_duckdb: Screened) -> None:
+def test_the_world_alerts_on_every_rule(on_duckdb: Screened, on_spark: Screened) -> None:
     """Parity over no alerts would prove nothing."""
-    assert {a["pack"] for a in on_duckdb.alerts.values()} == {r.pack for r in load_rules().rules}
+    for screened in (on_duckdb, on_spark):
+        assert {a["rule_id"] for a in screened.alerts.values()} == set(RULES)
 
 
-def test_rules_spark_cannot_run_are_named_in_the_run(on_spark: Screened) -> None:
-    notes = {o.rule_id: o.skipped for o in on_spark.run.outcomes if o.skipped}
-    assert all(note.startswith("skipped: ") for note in notes.values())
-    assert len(on_spark.run.outcomes) == len(RULES)
+def test_every_rule_runs_on_spark(on_spark: Screened) -> None:
+    assert [(o.rule_id, o.skipped) for o in on_spark.run.outcomes] == [(rule_id, None) for rule_id in RULES]
 
 
 def test_the_manifest_names_the_engine(on_duckdb: Screened, on_spark: Screened) -> None:
     assert (on_duckdb.run.manifest["engine"], on_spark.run.manifest["engine"]) == ("duckdb", "spark")
     same = {k: v for k, v in on_spark.run.manifest.items() if k != "engine"}
     assert same == {k: v for k, v in on_duckdb.run.manifest.items() if k != "engine"}
+
+
+def test_the_planted_cases_reach_the_list_rewrites(on_spark: Screened) -> None:
+    """The broker's texts are cut to four, the surgeon's four payments summed and measured, on Spark too."""
+    figures = {(a["rule_id"], a["subject"]): a["figures"] for a in on_spark.alerts.values()}
+    broker = figures["OB-10", "PLANT-BROKER"]
+    assert (broker["transfers"], broker["texts"]) == (6, '"kidney", "HLA typing", "crossmatch", "dialysis"')
+    surgeon = figures["OB-12", "PLANT-DOC"]
+    assert (surgeon["payments"], surgeon["total"]) == (4, 21983.98)
