@@ -223,3 +223,14 @@ def test_the_nightly_run_on_spark_screens_the_names_on_spark(
     assert sanctions["engine"] == "spark" and sanctions["new_hits"] > 0
     assert _command(capsys, "lists", "screen", "--db", str(on_duckdb))[0] == 0
     assert _stored(on_spark)["hits"] == _stored(on_duckdb)["hits"]
+
+
+def test_a_list_loaded_under_another_name_is_screened_under_that_name(tmp_path: Path) -> None:
+    path = tmp_path / "renamed.duckdb"
+    with Store.open(path) as store:
+        source = tmp_path / "p.csv"
+        source.write_text(csv_text(*PAYMENTS, header=HEADER))
+        store.load(source)
+        load_list(store, FIXTURES / "ofac", list_name="OFAC-SDN-2026")
+        assert screen_parties(store).new_hits > 0
+    assert {row[3] for row in _stored(path)["hits"]} == {"OFAC-SDN-2026"}
