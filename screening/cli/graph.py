@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import networkx as nx
 import typer
 
 from screening.cli.common import DbOption, app, day_end, day_start, open_store, out, parse_day
+from screening.cli.engine_options import Engine, EngineOption, SparkMasterOption
+from screening.engines import DEFAULT_SPARK_MASTER
 from screening.errors import InputError
 from screening.network.build import Direction, Scope, network
 from screening.network.export import WRITERS, write_graph
@@ -46,9 +49,22 @@ def graph_command(
     payments: Annotated[
         bool, typer.Option("--payments", help="One edge per payment instead of one per flow.")
     ] = False,
+    engine: EngineOption = Engine.duckdb,
+    spark_master: SparkMasterOption = DEFAULT_SPARK_MASTER,
+    spark_payments: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-payments",
+            help="With --engine spark: Parquet payments (path or URL) or a Spark table; default the store's.",
+        ),
+    ] = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Export the payment network around an account, an alert or a community (Gephi, Cytoscape, HTML...)."""
+    """Export the payment network around an account, an alert or a community (Gephi, Cytoscape, HTML...).
+
+    With --engine spark the flows are aggregated and the neighbourhood expanded
+    on Spark; only the reduced graph comes to this machine.
+    """
     chosen = [name for name, value in (("--around", around), ("--alert", alert), ("--community", community))
               if value]  # fmt: skip
     if len(chosen) != 1:
@@ -56,6 +72,10 @@ def graph_command(
     if direction not in ("in", "out", "both"):
         raise InputError(f"--direction {direction!r}: choose in, out or both")
     way: Direction = "in" if direction == "in" else "out" if direction == "out" else "both"
+    if engine is Engine.spark and payments:
+        raise InputError("--payments (one edge per payment) is drawn by the DuckDB engine only")
+    if spark_payments is not None and engine is not Engine.spark:
+        raise InputError("--spark-payments is read by --engine spark only")
     with open_store(db, read_only=True) as store:
         if community:
             centre, hops = _community(store, community), 0
@@ -65,7 +85,10 @@ def graph_command(
             centre = tuple(around or ())
         window = day_start(parse_day(since, "--since")), day_end(parse_day(until, "--until"))
         scope = Scope(*window, centre, hops, way, min_amount, max_nodes)
-        graph = network(store.connection, scope, payments=payments)
+        if engine is Engine.spark:
+            graph = _on_spark(store, scope, spark_master, spark_payments)
+        else:
+            graph = network(store.connection, scope, payments=payments)
     written = write_graph(graph, to)
     left_out = graph.graph.get("left_out", 0)
     note = f"; {left_out:,} more accounts left out by the node budget (--max-nodes)" if left_out else ""
@@ -74,6 +97,15 @@ def graph_command(
         f"{'payments' if payments else 'flows'} written to {', '.join(str(p) for p in written)}{note}.",
         markup=False,
     )
+
+
+def _on_spark(store: Store, scope: Scope, master: str, payments: str | None) -> nx.DiGraph[str]:
+    from screening.engines.spark import read_payments, spark_session, store_payments, temporary_folder
+    from screening.engines.spark_network import spark_network
+
+    with temporary_folder() as folder:
+        source = payments or store_payments(store.connection, Path(folder))
+        return spark_network(store.connection, read_payments(spark_session(master), source), scope)
 
 
 def _alert(store: Store, alert_id: str) -> tuple[str, ...]:

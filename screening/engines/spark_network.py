@@ -14,10 +14,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import duckdb
 import networkx as nx
+import pyarrow as pa
 
 from screening.errors import InputError
-from screening.network.build import Direction
+from screening.network.build import Direction, Scope, describe
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame
@@ -186,6 +188,27 @@ def reduced_graph(flows_df: DataFrame, accounts: list[str] | tuple[str, ...]) ->
         for row in edges
     )  # fmt: skip
     return graph
+
+
+def spark_network(con: duckdb.DuckDBPyConnection, payments_df: DataFrame, scope: Scope) -> nx.DiGraph[str]:
+    """The flow graph of ``scope``, reduced on Spark; the accounts' attributes come from the store.
+
+    Only a neighbourhood reaches the driver: the whole payment graph of a
+    cluster-sized unit is what this path exists to keep off it.
+    """
+    if not scope.around:
+        raise InputError("on Spark a graph needs centre accounts: give --around, --alert or --community")
+    from pyspark.sql import functions as fn
+
+    flows_df = spark_flows(payments_df, scope.since, scope.until).cache()
+    try:
+        accounts, left_out = spark_neighbourhood(
+            flows_df, scope.around, scope.hops, scope.direction, scope.min_amount, scope.max_nodes
+        )
+        graph = reduced_graph(flows_df.where(fn.col("amount") >= fn.lit(float(scope.min_amount))), accounts)
+    finally:
+        flows_df.unpersist()
+    return describe(con, graph, pa.table({"account": accounts}), scope, left_out)
 
 
 def _seconds(instant: Column) -> Column:

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import duckdb
 import networkx as nx
@@ -47,6 +47,7 @@ from screening.network.model import VICTIM_ROLES
 from screening.store.view_index import BETWEEN_ACCOUNTS, FLOW_COLUMNS, index_is_current, profiles_sql
 
 Direction = Literal["in", "out", "both"]
+GraphT = TypeVar("GraphT", "nx.DiGraph[str]", "nx.MultiDiGraph[str]")
 
 ROLE_PRIORITY = (
     "sanctioned", "broker", "recruiter", "recipient", "organ-brokering subject",
@@ -138,7 +139,23 @@ def network(
         graph.add_edges_from(
             (row.pop("source"), row.pop("target"), row) for row in edges.iter_rows(named=True)
         )
-    for account, attributes in node_attributes(con, accounts, focus=scope.around, profiles=indexed).items():
+    return describe(con, graph, accounts, scope, left_out, profiles=indexed)
+
+
+def describe(
+    con: duckdb.DuckDBPyConnection,
+    graph: GraphT,
+    accounts: pa.Table,
+    scope: Scope,
+    left_out: int,
+    *,
+    profiles: bool = False,
+) -> GraphT:
+    """Give ``graph`` its accounts' attributes from the store, and its title, currency and budget note.
+
+    Shared by graphs reduced here and on Spark (``screening.engines.spark_network``).
+    """
+    for account, attributes in node_attributes(con, accounts, focus=scope.around, profiles=profiles).items():
         graph.add_node(account, **attributes)
     graph.graph.update(_graph_attributes(con, scope, left_out))
     return graph

@@ -7,6 +7,7 @@ neighbours tie on amount (the node budget must keep the same ones).
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +18,7 @@ import pyarrow as pa
 import pytest
 
 from screening import Store
-from screening.network.build import Scope, flows, neighbourhood
+from screening.network.build import Scope, flows, neighbourhood, network
 from screening.store.view_index import index_is_current, refresh_view_index
 from screening.synth import bundled_fx_rates, generate
 
@@ -193,3 +194,59 @@ def _busiest(store: Store, n: int) -> tuple[str, ...]:
         {"n": n},
     )
     return tuple(rows["payer_account"].to_list())
+
+
+@pytest.mark.parametrize(("hops", "min_amount"), [(1, 0.0), (2, 5_000.0)])
+def test_a_graph_reduced_on_spark_is_the_one_the_store_draws(
+    store: Store, payments: Any, hops: int, min_amount: float
+) -> None:
+    from screening.engines.spark_network import spark_network
+
+    scope = Scope(around=_busiest(store, 2), hops=hops, min_amount=min_amount, max_nodes=60)
+    on_duckdb = network(store.connection, scope)
+    on_spark = spark_network(store.connection, payments, scope)
+    assert sorted(on_spark.nodes(data=True)) == sorted(on_duckdb.nodes(data=True))
+    assert sorted(on_spark.edges(data=True)) == sorted(on_duckdb.edges(data=True))
+    assert on_spark.graph == on_duckdb.graph
+
+
+def test_a_graph_of_every_account_is_refused_on_spark(store: Store, payments: Any) -> None:
+    from screening.engines.spark_network import spark_network
+    from screening.errors import InputError
+
+    with pytest.raises(InputError, match="centre accounts"):
+        spark_network(store.connection, payments, Scope())
+
+
+def test_screening_graph_on_spark_writes_the_reduced_neighbourhood(
+    store: Store, spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from screening.cli import main
+
+    around = _busiest(store, 1)[0]
+    out = tmp_path / "around.graphml"
+    args = ["graph", "--around", around, "--hops", "1", "--out", str(out), "--db", _copy(store, tmp_path)]
+    code = main([*args, "--engine", "spark"])
+    assert code == 0, capsys.readouterr().err
+    drawn = nx.read_graphml(out)
+    expected = network(store.connection, Scope(around=(around,), hops=1, max_nodes=500))
+    assert sorted(drawn.nodes) == sorted(expected.nodes)
+    assert drawn.number_of_edges() == expected.number_of_edges()
+
+
+def test_per_payment_edges_are_refused_on_spark(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from screening.cli import main
+
+    args = ["graph", "--around", "HUB-1", "--payments", "--out", "x.graphml", "--db", _copy(store, tmp_path)]
+    assert main([*args, "--engine", "spark"]) == 2
+    assert "DuckDB engine only" in capsys.readouterr().err
+
+
+def _copy(store: Store, folder: Path) -> str:
+    """A copy of the store file, for a command that opens its own connection."""
+    store.connection.execute("CHECKPOINT")
+    copy = folder / "copy.duckdb"
+    shutil.copyfile(store.path, copy)
+    return str(copy)
