@@ -126,37 +126,43 @@ class Seen:
 
 def canonical(raw: pl.DataFrame, seen: Seen) -> pa.RecordBatch:
     """Canonical text columns, ``__at`` and reader problems for a (non-empty) batch of raw transfers."""
+    text = [_present(pl.col(c).str.strip_chars()).alias(c) for c in (*FIELDS, *REPEATED, *GROUP)]
     frame = raw.with_columns(
-        [pl.col(c).str.strip_chars().replace("", None) for c in (*FIELDS, *REPEATED, *GROUP)]
-    ).with_columns(at=pl.format("{}/{}[{}]", "message_path", pl.lit(_UNIT), "ordinal"))
-    frame = _checked(frame)
-    frame = frame.with_columns(txn_id=_txn_id(frame, seen))
-    frame = frame.with_columns(
+        *text, at=pl.format("{}/{}[{}]", "message_path", pl.lit(_UNIT), "ordinal")
+    ).with_columns(
+        *(pl.coalesce(f"{side}_bicfi", f"{side}_bic").alias(f"{side}_agent") for side in PARTIES),
+        pl.coalesce("intermediary_bicfi", "intermediary_bic").alias("intermediary"),
+    )
+    plan = frame.lazy().with_columns(txn_id=_txn_id(frame, seen))
+    for column, check in _CHECKS.items():
+        lookup = _lookup(frame[column], check).lazy()
+        plan = plan.join(lookup, on=column, how="left", maintain_order="left")
+    columns = [(pl.col(c) if c in _MAPPED else pl.lit(None, pl.String)).alias(c) for c in CANONICAL]
+    out = plan.with_columns(
         *_amount(),
         pl.coalesce("settlement_date", "group_settlement_date", "accepted", "created").alias("ts"),
         pl.lit("wire").alias("channel"),
         _purpose().alias("purpose"),
         _problems().alias("__parse_problems"),
         *(expr for side in PARTIES for expr in _party(side)),
-    )
-    columns = [(pl.col(c) if c in frame.columns else pl.lit(None, pl.String)).alias(c) for c in CANONICAL]
-    out = frame.select(*columns, pl.lit(0, pl.Int64).alias("__row"), pl.col("at").alias("__at"),
-                       "__parse_problems")  # fmt: skip
-    return out.to_arrow().cast(TEXT_SCHEMA).combine_chunks().to_batches()[0]
+    ).select(*columns, pl.lit(0, pl.Int64).alias("__row"), pl.col("at").alias("__at"), "__parse_problems")
+    return out.collect().to_arrow().cast(TEXT_SCHEMA).combine_chunks().to_batches()[0]
 
 
-def _checked(frame: pl.DataFrame) -> pl.DataFrame:
-    """Every IBAN and BIC checked with schwifty, once per distinct value in the batch."""
-    frame = frame.with_columns(
-        *(pl.coalesce(f"{side}_bicfi", f"{side}_bic").alias(f"{side}_agent") for side in PARTIES),
-        pl.coalesce("intermediary_bicfi", "intermediary_bic").alias("intermediary"),
-    )
-    checks = {f"{side}_iban": check_iban for side in PARTIES} | {
-        column: check_bic for column in (*(f"{side}_agent" for side in PARTIES), "intermediary")
-    }
-    for column, check in checks.items():
-        frame = frame.join(_lookup(frame[column], check), on=column, how="left", maintain_order="left")
-    return frame
+_CHECKS: dict[str, Callable[[str], Checked]] = {
+    **{f"{side}_iban": check_iban for side in PARTIES},
+    **{f"{side}_agent": check_bic for side in PARTIES},
+    "intermediary": check_bic,
+}
+"""Identifiers checked with schwifty, once per distinct value in a batch."""
+_MAPPED = {"txn_id", "ts", "amount", "currency", "channel", "purpose"} | {
+    f"{side}_{field}" for side in PARTIES for field in ("name", "type", "country", "account", "bank")
+}
+
+
+def _present(text: pl.Expr) -> pl.Expr:
+    """Blank text counts as absent."""
+    return pl.when(text != "").then(text)
 
 
 def _lookup(values: pl.Series, check: Callable[[str], Checked]) -> pl.DataFrame:
@@ -269,8 +275,7 @@ def _purpose() -> pl.Expr:
 
 
 def _collapsed(text: pl.Expr) -> pl.Expr:
-    collapsed = text.str.replace_all(r"\s+", " ").str.strip_chars()
-    return pl.when(collapsed != "").then(collapsed)
+    return _present(text.str.replace_all(r"\s+", " ").str.strip_chars())
 
 
 def raw_frame(rows: Iterable[dict[str, object]]) -> pl.DataFrame:

@@ -171,13 +171,12 @@ class Store:
         already loaded adds nothing.
         """
         resolved = _resolve_mapping(mapping, dataset, source)
+        clock = time.perf_counter()
         try:
-            return self._load_once(data, resolved, label, progress)
-        except (
-            FastReaderDeclinedError
-        ):  # rolled back; the exact reader gives the same rows or the file's error
+            return self._load_once(data, resolved, label, progress, clock)
+        except FastReaderDeclinedError:  # rolled back: the exact reader gives the rows, or the error
             with reading_exactly():
-                return self._load_once(data, resolved, label, progress)
+                return self._load_once(data, resolved, label, progress, clock)
 
     def _load_once(
         self,
@@ -185,9 +184,9 @@ class Store:
         resolved: Mapping,
         label: str | None,
         progress: Progress | None,
+        clock: float,
     ) -> LoadResult:
         started = datetime.now(UTC)
-        clock = time.perf_counter()
         con = self._con
         con.execute("BEGIN TRANSACTION")
         try:
