@@ -2,7 +2,7 @@
 
 Payment messages arrive as ``.xml``, ``.txt``, ``.fin``, ``.sta`` or with no
 suffix at all, so the loader looks at the content: Parquet's magic number, the
-root element of an XML document (an ISO 20022 ``Document`` or its envelope, a
+root element of an XML document (an ISO 20022 ``Document``, its envelope or a bank's wrapper of Documents, a
 goAML ``report`` or a root holding reports), a SWIFT block header ``{1:`` or
 an MT field tag such as ``:20:``. Anything else is left to the file's suffix
 (CSV, JSON Lines).
@@ -63,8 +63,8 @@ def _xml_format(path: Path, text: str) -> str:
     name, attributes = root.group(1), root.group(2)
     if name == "report" or _GOAML_CHILD.search(body, root.end()):
         return "goaml"
-    if _ISO_NAMESPACE in attributes or name in _ISO_ROOTS:
-        return "iso20022"
+    if name in _ISO_ROOTS or _ISO_NAMESPACE in attributes or _ISO_NAMESPACE in body:
+        return "iso20022"  # a bank's own wrapper root declares nothing; its Documents do
     raise InputError(
         f"an XML document with root <{name}> is neither ISO 20022 (<Document>) nor a goAML <report>; "
         "name the format with --format if it is one of them",

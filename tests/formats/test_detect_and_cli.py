@@ -21,6 +21,7 @@ Write = Callable[..., Path]
     ("name", "expected"),
     [
         ("iso20022/pacs008_two_messages.xml", "iso20022"),
+        ("iso20022/pacs008_wrapped_batch.xml", "iso20022"),
         ("iso20022/camt053.xml", "iso20022"),
         ("swift/mt103.fin", "mt"),
         ("swift/mt940.sta", "mt"),
