@@ -48,6 +48,7 @@ OTHER_MESSAGES = (b"CstmrCdtTrfInitn", b"BkToCstmr", b"pacs.008.001.01", b"pain.
 HEADER_MARKERS = {"group_count": "NbOfTxs", "group_settlement_method": "SttlmInf/SttlmMtd"}
 """Mandatory header fields read only to tell a header row from a transfer row."""
 _CHUNK = 1 << 24
+_ENCODING = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _SELF_CLOSING = (re.compile(rb"CdtTrfTxInf\s*/>"), re.compile(rb"FIToFICstmrCdtTrf\s*/>"))
 _GROUP_COLUMNS = [*pacs008.GROUP, *HEADER_MARKERS]
 RAW_SCHEMA = list(pacs008.RAW_SCHEMA.items())
@@ -61,7 +62,7 @@ def read_fast(path: Path, messages: frozenset[str]) -> Iterator[pa.RecordBatch] 
     not to be one this reader takes.
     """
     refuse_declarations(path)
-    if exact_only():
+    if exact_only() or not _utf8(path):
         return None
     chain = _first_message(path, messages)
     if chain is None or chain[-1] != MESSAGE or not 1 <= len(chain) - 1 <= 2:
@@ -71,6 +72,14 @@ def read_fast(path: Path, messages: frozenset[str]) -> Iterator[pa.RecordBatch] 
         return None
     levels = [f"<{n}>" for n in range(len(chain) - 2)]
     return _batches(_parser(tuple(chain[:-1])), path, chain[:-1], levels, tags)
+
+
+def _utf8(path: Path) -> bool:
+    """Whether the file is UTF-8 by its XML declaration: quick-xml reads UTF-8, libxml2 any encoding."""
+    with path.open("rb") as handle:
+        head = handle.read(256)
+    declared = _ENCODING.match(head)
+    return declared is None or declared.group(1).lower() in (b"utf-8", b"utf8", b"us-ascii", b"ascii")
 
 
 def _first_message(path: Path, messages: frozenset[str]) -> list[str] | None:

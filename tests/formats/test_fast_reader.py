@@ -138,3 +138,11 @@ def test_published_pacs008_versions_read_the_same_by_both_readers(version: str) 
 def test_a_file_with_a_second_root_is_declined(tmp_path: Path) -> None:
     body = "<X>" + message("M", [transfer(1)]) + "</X><X>" + message("N", [transfer(2)]) + "</X>"
     assert declined(write(tmp_path, body))
+
+
+def test_a_file_in_another_encoding_is_left_to_the_exact_reader(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.xml"
+    body = "<X>" + message("M", [transfer(1).replace("Payee", "Müller")]) + "</X>"
+    path.write_bytes(f'<?xml version="1.0" encoding="ISO-8859-1"?>\n{body}\n'.encode("latin-1"))
+    assert read_fast(path, KNOWN) is None
+    assert table(read_exactly(path))["payee_name"].to_pylist() == ["Müller"]
