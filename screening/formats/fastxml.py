@@ -6,19 +6,22 @@ columns of :mod:`screening.formats.pacs008` at about 300,000 a second, in a
 background thread and with bounded memory. Its paths are absolute and it keeps
 one value per field, so it takes only files it can read completely:
 
-- every message is a pacs.008 ``FIToFICstmrCdtTrf`` at the place of the first
-  one (a ``Document`` at the root, or Documents under one wrapper element);
+- it is UTF-8, and every message is a pacs.008 ``FIToFICstmrCdtTrf`` at the
+  place of the first one (a ``Document`` at the root, or Documents under one
+  wrapper element);
 - no field it reads occurs twice in a transfer (two ``Ustrd`` lines, say);
 - its count of transfers and messages equals the count of their tags in the
   file's bytes, so nothing sat where it did not look.
 
-The layout, the tag counts and the closing root are checked before parsing;
-a repeated field or a count that does not match shows only while parsing, so
-the reader then raises :class:`FastReaderDeclinedError` and the load that consumed its
-batches is rolled back and done again by the exact reader (see
-``Store.load``). Any file that fails a check, is not well-formed, or holds
+The encoding, layout, tag counts and closing root are checked before
+parsing; a repeated field or a count that does not match shows only while
+parsing, so the reader then raises :class:`FastReaderDeclinedError` and the
+load that consumed its batches is rolled back and done again by the exact
+reader (see ``Store.load``). Any file that fails a check, is not well-formed, or holds
 other messages goes to the exact lxml reader, which maps transfers with the
-same code: the result never depends on which reader ran. Documents are refused before either
+same code, so the result does not depend on which reader ran (except for a
+text field holding a child element, which the schema forbids: the fast reader
+keeps its text, the exact one drops it). Documents are refused before either
 parser sees them when they declare a DTD; quick-xml expands only XML's five
 predefined entities and character references.
 """
