@@ -146,3 +146,22 @@ def test_a_file_in_another_encoding_is_left_to_the_exact_reader(tmp_path: Path) 
     path.write_bytes(f'<?xml version="1.0" encoding="ISO-8859-1"?>\n{body}\n'.encode("latin-1"))
     assert read_fast(path, KNOWN) is None
     assert table(read_exactly(path))["payee_name"].to_pylist() == ["Müller"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "<![CDATA[Pay & ee]]>",
+        "Pa<!-- note -->yee",
+        "Pa<?app note?>yee",
+        "Pa<![CDATA[y]]>ee",
+        "P&#97;y&amp;ee",
+    ],
+)
+def test_markup_inside_a_name_reads_the_same_by_both_readers(tmp_path: Path, name: str) -> None:
+    path = write(
+        tmp_path, "<X>" + message("M", [transfer(1).replace("<Nm>Payee</Nm>", f"<Nm>{name}</Nm>")]) + "</X>"
+    )
+    fast = table(read_fast(path, KNOWN))
+    assert fast.equals(table(read_exactly(path)))
+    assert fast["payee_name"][0].as_py() in ("Pay & ee", "Payee", "Pay&ee")
