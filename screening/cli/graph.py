@@ -100,12 +100,11 @@ def graph_command(
 
 
 def _on_spark(store: Store, scope: Scope, master: str, payments: str | None) -> nx.DiGraph[str]:
-    from screening.engines.spark import read_payments, spark_session, store_payments, temporary_folder
+    from screening.engines.spark import payments_frame, spark_session
     from screening.engines.spark_network import spark_network
 
-    with temporary_folder() as folder:
-        source = payments or store_payments(store.connection, Path(folder))
-        return spark_network(store.connection, read_payments(spark_session(master), source), scope)
+    with payments_frame(store.connection, spark_session(master), payments) as frame:
+        return spark_network(store.connection, frame, scope)
 
 
 def _alert(store: Store, alert_id: str) -> tuple[str, ...]:

@@ -16,11 +16,13 @@ Spark shuffles each account's payments to one task, as DuckDB does in one proces
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -269,9 +271,17 @@ def _utc(table: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(columns, names=table.column_names)
 
 
-def temporary_folder() -> tempfile.TemporaryDirectory[str]:
-    """Where a local run keeps the store's payments as Parquet while Spark reads them."""
-    return tempfile.TemporaryDirectory(prefix="screening-spark-")
+@contextlib.contextmanager
+def payments_frame(
+    con: duckdb.DuckDBPyConnection, spark: SparkSession, payments: str | None
+) -> Iterator[DataFrame]:
+    """The payments Spark works on: ``payments`` (a Parquet path or a Spark table), else the store's own.
+
+    The store's payments go to Spark through a temporary Parquet file (local mode),
+    which lives as long as the context.
+    """
+    with tempfile.TemporaryDirectory(prefix="screening-spark-") as folder:
+        yield read_payments(spark, payments or store_payments(con, Path(folder)))
 
 
 def screen_on_spark(
@@ -293,9 +303,8 @@ def screen_on_spark(
     payments are handed to Spark through a temporary Parquet file (local mode).
     """
     session = spark or spark_session(master)
-    with temporary_folder() as folder:
-        source = payments or store_payments(con, Path(folder))
-        engine = SparkEngine(con, session, read_payments(session, source))
+    with payments_frame(con, session, payments) as frame:
+        engine = SparkEngine(con, session, frame)
         try:
             return run_rules(con, ruleset, settings, base_currency=base_currency, as_of=as_of, packs=packs,
                              progress=progress, engine=engine)  # fmt: skip

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -60,13 +59,12 @@ def screen_parties_on_spark(
     screened for the first time (the store's bookmark), and the span and latest payments of the
     accounts that get an alert, and stores them by the code the DuckDB screening uses.
     """
-    from screening.engines.spark import read_payments, spark_session, store_payments, temporary_folder
+    from screening.engines.spark import payments_frame, spark_session
 
     con = store.connection
     lists = latest_lists(con)
     session = spark or spark_session(master)
-    with temporary_folder() as folder:
-        frame = read_payments(session, payments or store_payments(con, Path(folder)))
+    with payments_frame(con, session, payments) as frame:
         frame.createOrReplaceTempView("payments")
         try:
             return _screen(store, session, lists)

@@ -54,7 +54,6 @@ _CHUNK = 1 << 24
 _ENCODING = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _SELF_CLOSING = (re.compile(rb"CdtTrfTxInf\s*/>"), re.compile(rb"FIToFICstmrCdtTrf\s*/>"))
 _GROUP_COLUMNS = [*pacs008.GROUP, *HEADER_MARKERS]
-RAW_SCHEMA = list(pacs008.RAW_SCHEMA.items())
 
 
 def read_fast(path: Path, messages: frozenset[str]) -> Iterator[pa.RecordBatch] | None:
@@ -213,8 +212,6 @@ class _Messages:
 
 def _key(levels: list[str]) -> pl.Expr:
     """A message's key: the indexes of the elements it sits in (at most two levels), as one integer."""
-    if not levels:
-        return pl.lit(0, pl.Int64)
     key = pl.lit(0, pl.Int64)
     for level in levels:
         key = key * (1 << 32) + pl.col(level).cast(pl.Int64)
@@ -242,8 +239,9 @@ def _batches(
             raise FastReaderDeclinedError(path, str(error).splitlines()[0]) from error
         transfers = messages.place(batch)
         if transfers.height:
-            raw = transfers.with_columns(message_path=pl.format(f"{prefix}[{{}}]", "message"))
-            yield pacs008.canonical(raw.select(pl.col(c).cast(t) for c, t in RAW_SCHEMA), seen)
+            yield pacs008.canonical(
+                transfers.with_columns(message_path=pl.format(f"{prefix}[{{}}]", "message")), seen
+            )
     if (messages.transfers, messages.messages) != tags:
         found = f"{messages.transfers} transfers in {messages.messages} messages"
         raise FastReaderDeclinedError(path, f"found {found} where the file has {tags[0]} in {tags[1]}")

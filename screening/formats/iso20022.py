@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import groupby, islice
 from pathlib import Path
+from typing import cast
 
 import pyarrow as pa
 from lxml import etree
@@ -157,28 +159,14 @@ def read_exactly(path: Path) -> Iterator[pa.RecordBatch]:
     pacs.008 transfers are gathered raw and mapped a batch at a time by
     :mod:`screening.formats.pacs008`; the other messages' transactions come mapped.
     """
-    transfers: list[dict[str, object]] = []
-    others: list[Txn] = []
     seen = pacs008.Seen()
-    for item in _Reader(path).transactions():
-        if isinstance(item, Txn):
-            if transfers:
-                yield pacs008.canonical(pacs008.raw_frame(transfers), seen)
-                transfers = []
-            others.append(item)
-        else:
-            yield from batches(others)
-            others = []
-            transfers.append(item)
-        if len(transfers) == BATCH_ROWS:
-            yield pacs008.canonical(pacs008.raw_frame(transfers), seen)
-            transfers = []
-        if len(others) == BATCH_ROWS:
-            yield from batches(others)
-            others = []
-    if transfers:
-        yield pacs008.canonical(pacs008.raw_frame(transfers), seen)
-    yield from batches(others)
+    by_kind = groupby(_Reader(path).transactions(), key=lambda item: isinstance(item, Txn))
+    for mapped, run in by_kind:
+        while chunk := list(islice(run, BATCH_ROWS)):
+            if mapped:
+                yield from batches(cast(list[Txn], chunk))
+            else:
+                yield pacs008.canonical(pacs008.raw_frame(cast(list[dict[str, object]], chunk)), seen)
 
 
 def _raw_transfer(f: dict[str, str], scope: _Scope, message: int) -> dict[str, object]:

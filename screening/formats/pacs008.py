@@ -125,13 +125,18 @@ class Seen:
 
 
 def canonical(raw: pl.DataFrame, seen: Seen) -> pa.RecordBatch:
-    """Canonical text columns, ``__at`` and reader problems for a (non-empty) batch of raw transfers."""
+    """Canonical text columns, ``__at`` and reader problems for a (non-empty) batch of raw transfers.
+
+    ``raw`` holds at least the columns of :data:`RAW_SCHEMA`; others are ignored.
+    """
     text = [_present(pl.col(c).str.strip_chars()).alias(c) for c in (*FIELDS, *REPEATED, *GROUP)]
-    frame = raw.with_columns(
-        *text, at=pl.format("{}/{}[{}]", "message_path", pl.lit(_UNIT), "ordinal")
-    ).with_columns(
-        *(pl.coalesce(f"{side}_bicfi", f"{side}_bic").alias(f"{side}_agent") for side in PARTIES),
-        pl.coalesce("intermediary_bicfi", "intermediary_bic").alias("intermediary"),
+    frame = (
+        raw.select(pl.col(c).cast(t) for c, t in RAW_SCHEMA.items())
+        .with_columns(*text, at=pl.format("{}/{}[{}]", "message_path", pl.lit(_UNIT), "ordinal"))
+        .with_columns(
+            *(pl.coalesce(f"{side}_bicfi", f"{side}_bic").alias(f"{side}_agent") for side in PARTIES),
+            pl.coalesce("intermediary_bicfi", "intermediary_bic").alias("intermediary"),
+        )
     )
     plan = frame.lazy().with_columns(txn_id=_txn_id(frame, seen))
     for column, check in _CHECKS.items():
