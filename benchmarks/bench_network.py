@@ -23,11 +23,10 @@ from pathlib import Path
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
-from benchmarks.conftest import loaded_store, world
+from benchmarks.conftest import WorldStore
 from benchmarks.measure import Measurement, in_child
 from screening import Store
 from screening.store.view_index import refresh_view_index
-from screening.synth import SynthSummary
 
 SIZES = [pytest.param(1_000_000, id="1M"), pytest.param(10_000_000, id="10M", marks=pytest.mark.heavy)]
 BASELINE_LIMIT = 300
@@ -73,22 +72,14 @@ result = {{"seconds": time.perf_counter() - started, "build_seconds": built, "co
 """
 
 
-@pytest.fixture(scope="module")
-def loaded() -> dict[int, Path]:
-    return {}
-
-
 @pytest.mark.parametrize("payments", SIZES)
 def test_all_patterns(
     benchmark: BenchmarkFixture,
-    synthetic: dict[tuple[int, str], SynthSummary],
-    loaded: dict[int, Path],
+    world_store: WorldStore,
     tmp_path: Path,
     payments: int,
 ) -> None:
-    source = loaded_store(
-        loaded, tmp_path.parent, world(synthetic, tmp_path.parent, payments, "parquet"), payments
-    )
+    _, source = world_store(payments)
     benchmark.group = f"network patterns {payments:,}"
     runs: list[Measurement] = []
 
@@ -122,14 +113,11 @@ def test_all_patterns(
 @pytest.mark.parametrize("payments", SIZES)
 def test_two_hop_views(
     benchmark: BenchmarkFixture,
-    synthetic: dict[tuple[int, str], SynthSummary],
-    loaded: dict[int, Path],
+    world_store: WorldStore,
     tmp_path: Path,
     payments: int,
 ) -> None:
-    source = loaded_store(
-        loaded, tmp_path.parent, world(synthetic, tmp_path.parent, payments, "parquet"), payments
-    )
+    _, source = world_store(payments)
     benchmark.group = f"2-hop view {payments:,}"
     indexed = tmp_path / "indexed.duckdb"
     shutil.copy(source, indexed)
@@ -229,13 +217,10 @@ result = {{"seconds": time.perf_counter() - started, "reached": len(hops)}}
 @pytest.mark.parametrize("payments", SIZES)
 def test_traces_from_brokers(
     benchmark: BenchmarkFixture,
-    synthetic: dict[tuple[int, str], SynthSummary],
-    loaded: dict[int, Path],
-    tmp_path: Path,
+    world_store: WorldStore,
     payments: int,
 ) -> None:
-    generated = world(synthetic, tmp_path.parent, payments, "parquet")
-    source = loaded_store(loaded, tmp_path.parent, generated, payments)
+    generated, source = world_store(payments)
     benchmark.group = f"3-hop trace {payments:,}"
     runs: list[Measurement] = []
 

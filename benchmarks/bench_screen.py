@@ -20,18 +20,18 @@ from pathlib import Path
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
-from benchmarks.conftest import loaded_store, world
+from benchmarks.conftest import WorldStore
 from benchmarks.measure import Measurement, in_child
 from benchmarks.pandas_rules import BASELINES
 from screening.detection.ruleset import load_rules
-from screening.synth import SynthSummary, bundled_fx_rates
+from screening.synth import bundled_fx_rates
 
 SIZES = [pytest.param(1_000_000, id="1M"), pytest.param(10_000_000, id="10M", marks=pytest.mark.heavy)]
 BASELINE_LIMIT = 600
 
 SCREEN = """
 import time
-from screening.detection import screen
+from screening import Store
 from screening.detection.ruleset import load_rules, Settings
 from screening.detection.runner import run_rules
 ruleset = load_rules()
@@ -57,22 +57,14 @@ result = {{"seconds": time.perf_counter() - started, "flagged": flagged}}
 """
 
 
-@pytest.fixture(scope="module")
-def loaded() -> dict[int, Path]:
-    """Stores holding each world, loaded once; every measurement screens a fresh copy."""
-    return {}
-
-
 @pytest.mark.parametrize("payments", SIZES)
 def test_all_packs(
     benchmark: BenchmarkFixture,
-    synthetic: dict[tuple[int, str], SynthSummary],
-    loaded: dict[int, Path],
+    world_store: WorldStore,
     tmp_path: Path,
     payments: int,
 ) -> None:
-    world_ = world(synthetic, tmp_path.parent, payments, "parquet")
-    source = loaded_store(loaded, tmp_path.parent, world_, payments)
+    world_, source = world_store(payments)
     benchmark.group = f"screen {payments:,}"
     runs: list[Measurement] = []
 

@@ -21,10 +21,9 @@ from pathlib import Path
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
-from benchmarks.conftest import loaded_store, world
+from benchmarks.conftest import WorldStore
 from benchmarks.measure import in_child
 from screening.engines.spark import spark_available
-from screening.synth import SynthSummary
 
 pytestmark = pytest.mark.skipif(spark_available() is not None, reason=f"needs Spark: {spark_available()}")
 
@@ -69,21 +68,14 @@ with Store.open({db!r}) as store:
 )
 
 
-@pytest.fixture(scope="module")
-def loaded() -> dict[int, Path]:
-    return {}
-
-
 @pytest.mark.parametrize("payments", SIZES)
 def test_duckdb_and_spark_side_by_side(
     benchmark: BenchmarkFixture,
-    synthetic: dict[tuple[int, str], SynthSummary],
-    loaded: dict[int, Path],
+    world_store: WorldStore,
     tmp_path: Path,
     payments: int,
 ) -> None:
-    world_ = world(synthetic, tmp_path.parent, payments, "parquet")
-    source = loaded_store(loaded, tmp_path.parent, world_, payments)
+    _, source = world_store(payments)
     benchmark.group = f"spark {payments:,}"
     runs = []
 
@@ -115,16 +107,12 @@ def test_duckdb_and_spark_side_by_side(
 @pytest.mark.heavy
 def test_duckdb_alone_at_fifty_million(
     benchmark: BenchmarkFixture,
-    synthetic: dict[tuple[int, str], SynthSummary],
-    loaded: dict[int, Path],
-    tmp_path: Path,
+    world_store: WorldStore,
 ) -> None:
     """The third point of the scaling note, DuckDB only: Spark local mode on two cores is measured
     at 1 and 10 million, where its growth already shows (see docs/spark.md)."""
     payments = 50_000_000
-    source = loaded_store(
-        loaded, tmp_path.parent, world(synthetic, tmp_path.parent, payments, "parquet"), payments
-    )
+    _, source = world_store(payments)
     benchmark.group = f"spark {payments:,}"
     runs = []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,13 +26,27 @@ def world(
     return cache[key]
 
 
-def loaded_store(cache: dict[int, Path], folder: Path, world_: SynthSummary, payments: int) -> Path:
-    """A store holding the world, loaded once per session size; measurements work on copies."""
-    if payments not in cache:
-        db = folder / f"world-{payments}.duckdb"
-        with Store.open(db) as store:
-            store.load(bundled_fx_rates(), dataset="fx_rates")
-            store.load(world_.accounts_path, dataset="accounts")
-            store.load(world_.payments_path)
-        cache[payments] = db
-    return cache[payments]
+WorldStore = Callable[[int], tuple[SynthSummary, Path]]
+"""Payments -> the synthetic world of that size and a store holding it."""
+
+
+@pytest.fixture(scope="session")
+def world_store(
+    synthetic: dict[tuple[int, str], SynthSummary], tmp_path_factory: pytest.TempPathFactory
+) -> WorldStore:
+    """Each size's world and a store holding it, made once per session; measurements work on copies."""
+    folder = tmp_path_factory.mktemp("worlds")
+    stores: dict[int, Path] = {}
+
+    def made(payments: int) -> tuple[SynthSummary, Path]:
+        generated = world(synthetic, folder, payments, "parquet")
+        if payments not in stores:
+            db = folder / f"world-{payments}.duckdb"
+            with Store.open(db) as store:
+                store.load(bundled_fx_rates(), dataset="fx_rates")
+                store.load(generated.accounts_path, dataset="accounts")
+                store.load(generated.payments_path)
+            stores[payments] = db
+        return generated, stores[payments]
+
+    return made
