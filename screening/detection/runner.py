@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 from datetime import time as day_time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import duckdb
 import pyarrow as pa
@@ -31,6 +31,9 @@ from screening.detection.model import OPTIONAL_FIELDS, REQUIRED_COLUMNS, Rule, R
 from screening.detection.reference import Reference
 from screening.detection.ruleset import RuleSet, Settings
 from screening.detection.views import build_views
+
+if TYPE_CHECKING:
+    from screening.network.context import Context
 
 RuleProgress = Callable[[str, int, int], None]
 """Called with a rule id, its position and the number of rules, before the rule runs."""
@@ -55,7 +58,7 @@ _RUN_ALERTS = "run_alerts"
 
 
 class RuleEngine(Protocol):
-    """Where rule queries run: the payments they read and the rows they return.
+    """Where rule and network-pattern queries run: the payments they read and the rows they return.
 
     The runner keeps everything else (bookmarks, episodes, alerts, evidence, the
     manifest) in the store, the same for every engine: an engine turns a rule
@@ -89,6 +92,14 @@ class RuleEngine(Protocol):
         self, rule: Rule, parameters: dict[str, float | int], scan_from: datetime, until: datetime
     ) -> pa.Table:
         """The rule's rows whose evidence includes an unscreened payment."""
+        ...
+
+    def context(self, scan_from: datetime, until: datetime, base_currency: str) -> Context:
+        """What the network detectors query once :meth:`prepare` has built the period's views."""
+        ...
+
+    def unscreened_among(self, txns: list[str]) -> set[str]:
+        """Which of these evidence payments are unscreened (and note their sources for the evidence)."""
         ...
 
 
@@ -128,6 +139,21 @@ class DuckDBEngine:
         self, rule: Rule, parameters: dict[str, float | int], scan_from: datetime, until: datetime
     ) -> pa.Table:
         return _findings(self.con, rule, parameters, scan_from, until)
+
+    def context(self, scan_from: datetime, until: datetime, base_currency: str) -> Context:
+        from screening.network.context import DuckDBContext
+
+        return DuckDBContext(self.con, scan_from, until, base_currency)
+
+    def unscreened_among(self, txns: list[str]) -> set[str]:
+        self.con.register("__evidence_ids", pa.table({"txn_id": pa.array(txns, pa.string())}))
+        try:
+            rows = self.con.execute(
+                "SELECT DISTINCT e.txn_id FROM __evidence_ids e JOIN new_txn n ON n.txn_id = e.txn_id"
+            ).fetchall()
+        finally:
+            self.con.unregister("__evidence_ids")
+        return {str(row[0]) for row in rows}
 
 
 @dataclass(frozen=True)

@@ -20,22 +20,22 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from screening.detection.model import RuleError
 from screening.detection.reference import Reference
 from screening.detection.ruleset import Settings
 from screening.detection.runner import (
     ENGINE_VERSION,
-    UNSCREENED,
+    DuckDBEngine,
+    RuleEngine,
     RuleOutcome,
     RunResult,
     episode_id,
     explain,
     last_screened,
     logged_run,
-    period_end,
     write_alerts,
 )
-from screening.detection.views import build_views
-from screening.network.context import Context
+from screening.network.context import Context, QueryError
 from screening.network.detectors import DETECTORS, READS_FINDINGS
 from screening.network.model import Finding, Pattern
 from screening.network.patterns import PatternSet
@@ -55,23 +55,29 @@ def run_patterns(
     settings: Settings | None = None,
     as_of: date | datetime | None = None,
     progress: PatternProgress | None = None,
+    engine: RuleEngine | None = None,
 ) -> RunResult:
-    """Run every enabled network pattern over the payments no network run has screened yet."""
+    """Run every enabled network pattern over the payments no network run has screened yet.
+
+    ``engine`` runs the detectors' queries (the store's DuckDB session by default);
+    the findings are kept in the store behind ``con`` whichever engine found them.
+    """
+    engine = engine or DuckDBEngine(con)
     settings = settings or Settings()
     chosen = [p for p in patterns.patterns if settings.enabled(p)]
     chosen.sort(key=lambda p: p.detector in READS_FINDINGS)  # they read what the others found
     last_batch, last_as_of = last_screened(con, KIND)
-    until = period_end(con, as_of)
+    until = engine.period_end(as_of)
     unscreened = {"b": last_batch, "last": last_as_of, "until": until}
-    counted = con.execute(f"SELECT count(*), min(ts) FROM payments WHERE {UNSCREENED}", unscreened).fetchall()
-    new_payments, first_new = int(counted[0][0]), counted[0][1]
+    new_payments, first_new = engine.unscreened(unscreened)
     run_id = int(con.execute("SELECT nextval('run_ids')").fetchall()[0][0])
     started = datetime.now(UTC)
     longest = max((p.lookback for p in chosen), default=None)
     scan_from = first_new - longest if first_new is not None and longest is not None else until
-    max_batch = int(con.execute("SELECT coalesce(max(batch_id), 0) FROM payments").fetchall()[0][0])
+    max_batch = engine.max_batch()
     manifest = {
         "kind": KIND,
+        "engine": engine.name,
         "engine_version": ENGINE_VERSION,
         "as_of": until.isoformat(),
         "scan_from": scan_from.isoformat(),
@@ -89,24 +95,21 @@ def run_patterns(
         if new_payments == 0:
             outcomes = [RuleOutcome(p.id, p.pack, p.typology, 0, 0.0, "no new payments") for p in chosen]
         else:
-            build_views(con, reference, scan_from=scan_from, as_of=until)
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE new_txn AS "
-                f"SELECT DISTINCT txn_id FROM payments WHERE {UNSCREENED}",
-                unscreened,
-            )
+            engine.prepare(reference, unscreened, scan_from, until)
             con.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS run_alerts AS "
                 "SELECT rule_id, typology, subject, severity, score FROM alerts LIMIT 0"
             )
-            context = Context(con, scan_from, until, base_currency)
+            context = engine.context(scan_from, until, base_currency)
             for position, pattern in enumerate(chosen):
                 if progress is not None:
                     progress(pattern.id, position, len(chosen))
                 clock = time.perf_counter()
                 parameters = settings.parameters_for(pattern)
-                found = _touching_new(con, DETECTORS[pattern.detector](context, parameters))
-                new, updated = store_findings(con, pattern, found, run_id, base_currency)
+                found = _touching_new(engine, _detect(pattern, context, parameters))
+                new, updated = store_findings(
+                    con, pattern, found, run_id, base_currency, engine.evidence_sources
+                )
                 outcomes.append(
                     RuleOutcome(
                         pattern.id,
@@ -121,24 +124,30 @@ def run_patterns(
     return RunResult(run_id, "completed", new_payments, alerts, tuple(outcomes), manifest)
 
 
-def _touching_new(con: duckdb.DuckDBPyConnection, findings: list[Finding]) -> list[Finding]:
+def _detect(pattern: Pattern, context: Context, parameters: dict[str, float | int]) -> list[Finding]:
+    """The pattern's findings; a query the engine cannot run is reported against the pattern file."""
+    try:
+        return DETECTORS[pattern.detector](context, parameters)
+    except QueryError as error:
+        raise RuleError(f"detector {pattern.detector}: {error}", path=str(pattern.path)) from error
+
+
+def _touching_new(engine: RuleEngine, findings: list[Finding]) -> list[Finding]:
     """The findings whose evidence includes a payment this run screens for the first time."""
-    evidence = [t for f in findings for t in f.evidence]
+    evidence = sorted({t for f in findings for t in f.evidence})
     if not evidence:
         return []
-    con.register("__evidence_ids", pa.table({"txn_id": evidence}))
-    try:
-        rows = con.execute(
-            "SELECT DISTINCT e.txn_id FROM __evidence_ids e JOIN new_txn n ON n.txn_id = e.txn_id"
-        ).fetchall()
-    finally:
-        con.unregister("__evidence_ids")
-    new = {r[0] for r in rows}
+    new = engine.unscreened_among(evidence)
     return [f for f in findings if new.intersection(f.evidence)]
 
 
 def store_findings(
-    con: duckdb.DuckDBPyConnection, pattern: Pattern, findings: list[Finding], run_id: int, base_currency: str
+    con: duckdb.DuckDBPyConnection,
+    pattern: Pattern,
+    findings: list[Finding],
+    run_id: int,
+    base_currency: str,
+    sources: str = "payments",
 ) -> tuple[int, int]:
     """Write findings as alerts (episode semantics shared with rules) and their members; (new, updated)."""
     rows: list[dict[str, Any]] = []
@@ -170,7 +179,7 @@ def store_findings(
             }
             for m in finding.members
         )
-    counts = write_alerts(con, rows, evidence)
+    counts = write_alerts(con, rows, evidence, sources=sources)
     communities = [
         {"run_id": run_id, "community_id": str(f.figures["community"]), "account": m.account}
         for f in findings if "community" in f.figures for m in f.members

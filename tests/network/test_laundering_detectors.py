@@ -14,7 +14,7 @@ import pytest
 from screening import Store
 from screening.detection.ruleset import load_rules
 from screening.detection.views import build_views
-from screening.network.context import Context
+from screening.network.context import Context, DuckDBContext
 from screening.network.detectors.bipartite import detect_bipartite
 from screening.network.detectors.cycles import detect_cycles
 from screening.network.detectors.gather_scatter import detect_gather_scatter
@@ -48,7 +48,7 @@ def load(tmp_path: Path) -> Iterator[Load]:
             )
             assert not store.load(table, dataset="payments", label="test").quarantined
             build_views(store.connection, load_rules().reference, scan_from=start, as_of=end)
-            return Context(store.connection, start, end, store.base_currency)
+            return DuckDBContext(store.connection, start, end, store.base_currency)
 
         yield _load
 

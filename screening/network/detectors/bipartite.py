@@ -23,9 +23,10 @@ from typing import Any
 
 import networkx as nx
 import polars as pl
+import pyarrow as pa
 
 from screening.network.context import Context
-from screening.network.detectors.transfers import TRANSFERS, create, scratch
+from screening.network.detectors.transfers import TRANSFERS, scratch
 from screening.network.model import Finding, Member
 
 _EDGES = f"""
@@ -70,8 +71,7 @@ def detect_bipartite(ctx: Context, params: Mapping[str, float | int]) -> list[Fi
     """Dense sender-to-receiver blocks, stacked when one block's receivers send on to the next."""
     window = int(params["window_days"])
     with scratch(ctx, "pairs") as (edges,):
-        create(
-            ctx,
+        ctx.create(
             edges,
             _EDGES,
             {
@@ -87,11 +87,11 @@ def detect_bipartite(ctx: Context, params: Mapping[str, float | int]) -> list[Fi
         overlap: nx.Graph[str] = nx.Graph()
         overlap.add_edges_from(pairs.iter_rows())
         seeds = sorted(overlap.nodes)
-        links = ctx.frame(
-            f"SELECT e.* FROM {edges} e WHERE e.src IN "
-            f"(SELECT DISTINCT src FROM {edges} WHERE list_contains($receivers, dst))",
-            {"receivers": seeds},
-        )
+        with ctx.registered("__receivers", pa.table({"account": pa.array(seeds, pa.string())})):
+            links = ctx.frame(
+                f"SELECT e.* FROM {edges} e WHERE e.src IN "
+                f"(SELECT DISTINCT src FROM {edges} WHERE dst IN (SELECT account FROM __receivers))"
+            )
     blocks: dict[tuple[frozenset[str], frozenset[str]], _Block] = {}
     for group in nx.connected_components(overlap):
         block = _peel(_around(links, group, window), params)

@@ -37,7 +37,6 @@ from screening.network.context import Context
 from screening.network.model import Finding, Member
 
 _FLOWS = """
-CREATE OR REPLACE TEMP TABLE broker_flows AS
 SELECT payer_account AS source, payee_account AS target, sum(amt) AS amount, count(*) AS payments,
        min(ts) AS first, max(ts) AS last
 FROM sp
@@ -101,19 +100,15 @@ WHERE amt IS NOT NULL AND (payer_account IN (SELECT account FROM __candidates)
 
 def detect_brokers(ctx: Context, params: Mapping[str, float | int]) -> list[Finding]:
     """Accounts that broker money between groups, with contacts that do not know each other."""
-    ctx.con.execute(_FLOWS, {"min_flow": params["min_flow"]})
+    ctx.create("broker_flows", _FLOWS, params)
     candidates = ctx.frame(_BROKERAGE, params)
     if candidates.is_empty():
         return []
-    ctx.con.register("__candidates", pa.table({"account": candidates["account"].to_arrow()}))
-    try:
+    with ctx.registered("__candidates", pa.table({"account": candidates["account"].to_arrow()})):
         contacts = ctx.frame(_CONTACTS, params)
-        ctx.con.register("__contacts", contacts.to_arrow())
-        edges = ctx.frame(_EGO_EDGES)
+        with ctx.registered("__contacts", contacts.to_arrow()):
+            edges = ctx.frame(_EGO_EDGES)
         evidence = ctx.frame(_EVIDENCE)
-    finally:
-        ctx.con.unregister("__candidates")
-        ctx.con.unregister("__contacts")
     graph = _ego_graph(edges)
     circles = {c: [c, *group["contact"].to_list()] for (c,), group in contacts.group_by("centre")}
     findings = []

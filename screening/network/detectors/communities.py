@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from screening.detection.findings import SEVERITY_WEIGHT_SQL
 from screening.network.context import Context
+from screening.network.detectors.transfers import as_datetime
 from screening.network.model import Finding, Member
 
 _SEEDS = f"""
@@ -61,7 +62,7 @@ SELECT DISTINCT source, target, amount FROM ranked WHERE rank <= $max_neighbours
 """
 
 _EVIDENCE = """
-SELECT txn_id FROM sp
+SELECT txn_id, ts FROM sp
 WHERE payer_account IN (SELECT account FROM __community)
   AND payee_account IN (SELECT account FROM __community)
 ORDER BY amt DESC, txn_id LIMIT $max_evidence
@@ -73,11 +74,8 @@ def detect_communities(ctx: Context, params: Mapping[str, float | int]) -> list[
     seeds = ctx.frame(_SEEDS)
     if seeds.height < params["min_alerted"]:
         return []
-    ctx.con.register("__seeds", pa.table({"account": seeds["account"].to_arrow()}))
-    try:
+    with ctx.registered("__seeds", pa.table({"account": seeds["account"].to_arrow()})):
         flows = ctx.frame(_FLOWS, params)
-    finally:
-        ctx.con.unregister("__seeds")
     graph: nx.Graph[str] = nx.Graph()
     for source, target, amount in flows.iter_rows():
         previous = graph.edges[source, target]["amount"] if graph.has_edge(source, target) else 0.0
@@ -108,15 +106,9 @@ def _finding(
     alerted.sort(key=lambda s: (-s["risk"], s["account"]))
     leader = alerted[0]["account"]
     inside = graph.subgraph(accounts)
-    ctx.con.register("__community", pa.table({"account": accounts}))
-    try:
-        evidence = ctx.frame(_EVIDENCE, params)["txn_id"].to_list()
-        span = ctx.frame(
-            "SELECT min(ts) AS first, max(ts) AS last FROM sp WHERE txn_id IN (SELECT unnest($ids))",
-            {"ids": evidence},
-        )
-    finally:
-        ctx.con.unregister("__community")
+    with ctx.registered("__community", pa.table({"account": accounts})):
+        chosen = ctx.frame(_EVIDENCE, params)
+    evidence = chosen["txn_id"].to_list()
     if not evidence:
         return None
     combined = 1.0
@@ -126,8 +118,8 @@ def _finding(
     members = [Member(a, "hub" if a == leader else "member", _member_figures(seeds.get(a))) for a in accounts]
     return Finding(
         subject=leader,
-        window_start=span["first"][0],
-        window_end=span["last"][0],
+        window_start=as_datetime(chosen["ts"].min()),
+        window_end=as_datetime(chosen["ts"].max()),
         score=min(0.95, 0.5 * (1 - combined) + 0.15 * len(alerted) + 0.2 * (groups - 1)),
         evidence=tuple(evidence),
         members=tuple(members),

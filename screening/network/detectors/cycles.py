@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from screening.network.context import Context
-from screening.network.detectors.transfers import TRANSFERS, as_datetime, create, scratch
+from screening.network.detectors.transfers import TRANSFERS, as_datetime, scratch
 from screening.network.model import Finding, Member
 
 _PRUNE_PASSES = 4
@@ -38,7 +38,7 @@ WHERE t.src NOT IN (SELECT account FROM busy) AND t.dst NOT IN (SELECT account F
 """The payments a ring can be made of: not through busy accounts, not between regular trading partners."""
 
 _PRUNE = """
-DELETE FROM {e} WHERE txn_id IN (
+SELECT * FROM {e} WHERE txn_id NOT IN (
     SELECT e.txn_id FROM {e} e
     LEFT JOIN (SELECT src, min(ts) AS first_out, max(ts) AS last_out FROM {e} GROUP BY src) o
            ON o.src = e.dst
@@ -50,10 +50,11 @@ DELETE FROM {e} WHERE txn_id IN (
        OR i.last_in < e.ts - to_days($window_days)
 )
 """
-"""Drop payments whose payee pays nothing on, or whose payer is paid nothing, within the window around them.
+"""The payments of ``{e}`` but those whose payee pays nothing on, or whose payer is paid nothing, nearby.
 
 On a ring every payer is also paid (an intermediary before it pays, the origin after) and every
 payee also pays (an intermediary after it is paid, the origin before), all within the window.
+Four passes, each pruning the last one's survivors, leave few payments that cannot lie on a ring.
 """
 
 _STEP = """
@@ -110,26 +111,28 @@ def detect_cycles(ctx: Context, params: Mapping[str, float | int]) -> list[Findi
         "max_kept": float(params["max_kept"]),
     }
     min_hops, max_hops = int(params["min_hops"]), int(params["max_hops"])
-    with scratch(ctx, "edges", "frontier", "step", "cycles") as (e, frontier, step, cycles):
-        create(ctx, e, _EDGES, bound)
+    closing = range(max(min_hops, 2), max_hops + 1)
+    stems = ("edges", "pruned", "frontier", "step", *(f"cycles{hops}" for hops in closing))
+    with scratch(ctx, *stems) as (e, pruned, frontier, step, *cycles):
+        ctx.create(e, _EDGES, bound)
         for _ in range(_PRUNE_PASSES):
-            ctx.con.execute(_PRUNE.format(e=e), {"window_days": bound["window_days"]})
-        create(
-            ctx,
+            ctx.create(pruned, _PRUNE.format(e=e), bound)
+            e, pruned = pruned, e
+        ctx.create(
             frontier,
             f"SELECT src AS origin, dst AS node, ts AS start_ts, ts AS last_ts, amt AS first_amt, "
             f"amt AS last_amt, [src, dst] AS nodes, [txn_id] AS txns FROM {e}",
-            {},
         )
-        create(ctx, cycles, f"SELECT * FROM {frontier} WHERE false", {})
+        closed = dict(zip(closing, cycles, strict=True))
         for hops in range(2, max_hops + 1):
-            create(ctx, step, _STEP.format(frontier=frontier, e=e), bound)
-            if hops >= min_hops:
-                ctx.con.execute(f"INSERT INTO {cycles} SELECT * FROM {step} WHERE node = origin")
-            ctx.con.execute(f"DROP TABLE {frontier}")
-            create(ctx, frontier, f"SELECT * FROM {step} WHERE node <> origin", {})
-            ctx.con.execute(f"DROP TABLE {step}")
-        rings = ctx.frame(_RINGS.format(cycles=cycles), bound)
+            ctx.create(step, _STEP.format(frontier=frontier, e=e), bound)
+            if hops in closed:
+                ctx.create(closed[hops], f"SELECT * FROM {step} WHERE node = origin")
+            ctx.create(frontier, f"SELECT * FROM {step} WHERE node <> origin")
+        found = " UNION ALL ".join(f"SELECT * FROM {name}" for name in cycles)
+        rings = ctx.frame(_RINGS.format(cycles=f"({found}) AS cycles"), bound) if cycles else None
+    if rings is None:
+        return []
     return [
         _finding(row, int(params["window_days"]))
         for row in rings.iter_rows(named=True)

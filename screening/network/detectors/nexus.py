@@ -24,7 +24,6 @@ from screening.network.context import Context
 from screening.network.model import Finding, Member
 
 _FLOWS = """
-CREATE OR REPLACE TEMP TABLE nexus_flows AS
 SELECT payer_account AS source, payee_account AS target, sum(amt) AS amount
 FROM sp
 WHERE payer_account IS NOT NULL AND payee_account IS NOT NULL AND payer_account <> payee_account
@@ -33,7 +32,6 @@ GROUP BY ALL HAVING sum(amt) >= $min_flow
 """
 
 _HUBS = """
-CREATE OR REPLACE TEMP TABLE nexus_hubs AS
 SELECT account FROM (
     SELECT source AS account, target AS other FROM nexus_flows
     UNION SELECT target, source FROM nexus_flows
@@ -75,8 +73,8 @@ def detect_nexus(ctx: Context, params: Mapping[str, float | int]) -> list[Findin
     if not organ or not terror:
         return []
     why = dict(terror_rows.group_by("account").agg(pl.col("why").sort().first()).iter_rows())
-    ctx.con.execute(_FLOWS, {"min_flow": params["min_flow"]})
-    ctx.con.execute(_HUBS, {"max_degree": params["max_degree"]})
+    ctx.create("nexus_flows", _FLOWS, params)
+    ctx.create("nexus_hubs", _HUBS, params)
     hops = int(params["max_hops"])
     forward = _reach(ctx, organ, "source", "target", hops)
     backward = _reach(ctx, terror, "target", "source", hops)
@@ -84,15 +82,12 @@ def detect_nexus(ctx: Context, params: Mapping[str, float | int]) -> list[Findin
     keep = {a for a in between if forward[a] + backward[a] <= hops}
     if not keep & terror:
         return []
-    ctx.con.register("__path", pa.table({"account": sorted(keep)}))
-    try:
+    with ctx.registered("__path", pa.table({"account": sorted(keep)})):
         edges = ctx.frame(
             "SELECT source, target, amount FROM nexus_flows WHERE source IN (SELECT account FROM __path) "
             "AND target IN (SELECT account FROM __path)"
         )
         payments = ctx.frame(_PAYMENTS)
-    finally:
-        ctx.con.unregister("__path")
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_weighted_edges_from(edges.iter_rows(), weight="amount")
     hubs = set(ctx.frame("SELECT account FROM nexus_hubs")["account"].to_list())
@@ -116,14 +111,9 @@ def _reach(ctx: Context, start: set[str], near: str, far: str, hops: int) -> dic
     distance = dict.fromkeys(start, 0)
     frontier = sorted(start)
     for hop in range(1, hops + 1):
-        ctx.con.register("__frontier", pa.table({"account": frontier}))
-        try:
-            passable = (
-                "" if hop == 1 else "EXCEPT SELECT account FROM nexus_hubs"
-            )  # a busy subject still counts
+        passable = "" if hop == 1 else "EXCEPT SELECT account FROM nexus_hubs"  # a busy subject still counts
+        with ctx.registered("__frontier", pa.table({"account": pa.array(frontier, pa.string())})):
             found = ctx.frame(_REACH.format(near=near, far=far, passable=passable))["account"].to_list()
-        finally:
-            ctx.con.unregister("__frontier")
         frontier = sorted(set(found) - set(distance))
         distance.update(dict.fromkeys(frontier, hop))
         if not frontier:

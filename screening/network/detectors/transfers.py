@@ -9,7 +9,6 @@ them out keeps merchant hubs from swelling the joins.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -38,15 +37,7 @@ def scratch(ctx: Context, *stems: str) -> Iterator[list[str]]:
         yield names
     finally:
         for name in names:
-            ctx.con.execute(f"DROP TABLE IF EXISTS {name}")
-
-
-def create(ctx: Context, name: str, sql: str, params: dict[str, Any]) -> None:
-    """``CREATE TEMP TABLE name AS sql``, binding only the ``$names`` the statement uses."""
-    statement = f"CREATE TEMP TABLE {name} AS {sql}"
-    given = {"scan_from": ctx.scan_from, "as_of": ctx.as_of, **params}
-    used = set(re.findall(r"\$(\w+)", statement))
-    ctx.con.execute(statement, {k: v for k, v in given.items() if k in used})
+            ctx.drop(name)
 
 
 def as_datetime(value: Any) -> datetime:
