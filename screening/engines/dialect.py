@@ -14,6 +14,8 @@ rewrites here cover what it cannot know, each keeping DuckDB's meaning:
 - ``/`` divides as doubles, as DuckDB does for integers and decimals alike;
 - ``list(x ORDER BY k)`` is sorted by ``k``; an aggregate ``list`` of no rows
   is NULL, not an empty array;
+- ``list_contains`` says false, not NULL, beside a NULL element; ``list_position`` is NULL
+  for a missing value and finds NULLs;
 - ``list_distinct`` and ``flatten`` drop NULLs; ``list_concat`` treats NULL as empty;
   slicing, joining or indexing a ``list_distinct`` is refused (its order is DuckDB's own);
 - ``list_slice`` counts from 1, includes its end and reads negative bounds from the end;
@@ -21,7 +23,7 @@ rewrites here cover what it cannot know, each keeping DuckDB's meaning:
   doubles agree to the last bit;
 - ``arg_max(row_alias, (a, b))`` keeps the whole row and compares tuples as structs;
 - ``to_days``/``to_hours`` become intervals, ``epoch`` seconds as a double,
-  ``date_diff``/``datediff`` count day or month boundaries like DuckDB,
+  ``date_diff``/``datediff`` count day, month or second boundaries like DuckDB,
   ``format('{}')`` becomes ``format_string('%s')``, list indexes start at 1.
 
 A construct with no faithful translation raises :class:`TranslationError` with the
@@ -31,7 +33,8 @@ reason, so ``screening rules list --engine spark`` can name it.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import operator
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -55,19 +58,25 @@ class RuleSQL(DuckDB):
 
 SPARK_TABLES = frozenset(
     {"sp", "party", "payments", "accounts", "ref_country", "ref_corridor", "ref_role_mcc", "country_flag",
-     "corridor_pair", "run_alerts", "alerts", "alert_evidence", "new_txn"}
+     "corridor_pair", "run_alerts", "alerts", "alert_evidence", "new_txn", "alert_members", "sanction_hits"}
 )  # fmt: skip
-"""The tables and views the Spark engine provides, under the names rules use."""
+"""The tables and views the Spark engine provides, under the names rules and detectors use."""
 
 _SPARK_FUNCTIONS = frozenset(
     {"ARRAY_JOIN", "MAKE_DT_INTERVAL", "MAKE_YM_INTERVAL", "UNIX_MICROS", "SIZE", "FILTER", "TRANSFORM",
-     "ARRAY_SORT", "STRUCT", "FORMAT_STRING", "LISTAGG", "RLIKE", "MEDIAN", "MODE", "FIRST"}
+     "ARRAY_SORT", "STRUCT", "FORMAT_STRING", "LISTAGG", "RLIKE", "MEDIAN", "MODE", "FIRST", "PMOD"}
 )  # fmt: skip
 """Anonymous functions in the output that Spark is known to have."""
 
 
-def to_spark(sql: str, values: Mapping[str, Any], *, pretty: bool = False) -> str:
-    """The Spark SQL of one DuckDB statement, with ``values`` in place of its ``$placeholders``."""
+def to_spark(
+    sql: str, values: Mapping[str, Any], *, pretty: bool = False, scratch: Collection[str] = ()
+) -> str:
+    """The Spark SQL of one DuckDB statement, with ``values`` in place of its ``$placeholders``.
+
+    ``scratch`` names the caller's own temporary views the statement may read besides
+    :data:`SPARK_TABLES` (a detector's scratch and registered tables).
+    """
     try:
         tree = sqlglot.parse_one(sql.strip().rstrip(";"), read=RuleSQL)
     except sqlglot.errors.ParseError as error:
@@ -75,7 +84,7 @@ def to_spark(sql: str, values: Mapping[str, Any], *, pretty: bool = False) -> st
     tree = tree.transform(lambda node: _literal(node, values))
     for rewrite in _REWRITES:
         tree = tree.transform(rewrite)
-    _check(tree)
+    _check(tree, SPARK_TABLES.union(scratch))
     return tree.sql(dialect="spark", pretty=pretty)
 
 
@@ -159,6 +168,9 @@ def _interval(node: exp.Expression) -> exp.Expression:
         return node
     if isinstance(amount, exp.Literal) and not amount.is_string:
         return exp.Interval(this=exp.Literal.string(amount.name), unit=exp.var(unit))
+    whole = _whole_number(amount)  # a sum of parameters: Spark's window frames take only literals
+    if whole is not None:
+        return exp.Interval(this=exp.Literal.string(str(whole)), unit=exp.var(unit))
     templates = {"DAY": "MAKE_DT_INTERVAL(__n, 0, 0, 0)", "HOUR": "MAKE_DT_INTERVAL(0, __n, 0, 0)",
                  "MONTH": "MAKE_YM_INTERVAL(0, __n)"}  # fmt: skip
     return _spark(templates[unit], n=amount)
@@ -223,18 +235,35 @@ _NOT_NULL = "FILTER(__l, v -> v IS NOT NULL)"
 
 
 def _lists(node: exp.Expression) -> exp.Expression:
-    """DuckDB's list functions skip NULLs where Spark's keep them or return NULL; lists count from 1."""
+    """DuckDB's list functions skip NULLs where Spark's keep them or return NULL; lists count from 1.
+
+    A node this replaces is not visited again, so the parts it embeds are rewritten first.
+    """
     if isinstance(node, exp.ArrayDistinct | exp.Flatten):
         node.set("this", _spark(_NOT_NULL, l=node.this))
     elif isinstance(node, exp.ArrayConcat):
-        parts = [node.this, *node.expressions]
-        concat = cast(
-            exp.Expression, exp.func("CONCAT", *(_spark("COALESCE(__l, ARRAY())", l=p) for p in parts))
-        )
-        return concat
+        parts = [p.transform(_lists) for p in (node.this, *node.expressions)]
+        parts = [_spark("COALESCE(__l, ARRAY())", l=p) for p in parts]
+        return cast(exp.Expression, exp.func("CONCAT", *parts))
+    elif isinstance(node, exp.ArrayContains):  # Spark answers NULL, not false, for a list holding a NULL
+        items, value = node.this.transform(_lists), node.expression.transform(_lists)
+        return _spark(_CONTAINS, l=items, x=value)
+    elif isinstance(node, exp.Anonymous) and node.name.upper() == "LIST_POSITION":
+        if len(node.expressions) != 2:
+            raise TranslationError("list_position() takes a list and a value")
+        items, value = (arg.transform(_lists) for arg in node.expressions)
+        return _spark(_POSITION, l=items, x=value)
     elif isinstance(node, exp.Bracket) and len(node.expressions) == 1:
         node.set("expressions", [exp.Sub(this=node.expressions[0], expression=exp.Literal.number(1))])
     return node
+
+
+_CONTAINS = "CASE WHEN SIZE(__l) = 0 THEN false ELSE ARRAY_CONTAINS(FILTER(__l, v -> v IS NOT NULL), __x) END"
+"""DuckDB's ``list_contains``: false for an empty list, NULL for a NULL value in any other list."""
+
+_POSITION = """CASE WHEN __x IS NULL THEN NULLIF(ARRAY_POSITION(TRANSFORM(__l, v -> v IS NULL), true), 0)
+    ELSE NULLIF(ARRAY_POSITION(__l, __x), 0) END"""
+"""DuckDB's ``list_position``: NULL where the value is missing (Spark says 0), and it finds a NULL."""
 
 
 _SUM = "AGGREGATE(SLICE(__f, 2, SIZE(__f)), __f[0] + 0L, (acc, x) -> acc + x)"
@@ -301,11 +330,21 @@ def _slice(items: exp.Expression, begin: exp.Expression, end: exp.Expression) ->
     return _spark("SLICE(__l, __s + 1, GREATEST(__k - __s, 0))", l=items, s=skipped, k=kept)
 
 
+_ARITHMETIC = {exp.Add: operator.add, exp.Sub: operator.sub, exp.Mul: operator.mul}
+
+
 def _whole_number(node: exp.Expression) -> int | None:
-    """The value of a whole-number literal (``-2`` included), else None."""
+    """The value of a whole-number literal (``-2`` included) or a sum, difference or product of them."""
+    if isinstance(node, exp.Paren):
+        return _whole_number(node.this)
     if isinstance(node, exp.Neg):
         inner = _whole_number(node.this)
         return None if inner is None else -inner
+    if isinstance(node, exp.Add | exp.Sub | exp.Mul):
+        left, right = _whole_number(node.this), _whole_number(node.expression)
+        if left is None or right is None:
+            return None
+        return int(_ARITHMETIC[type(node)](left, right))
     if isinstance(node, exp.Literal) and not node.is_string and node.name.lstrip("-").isdigit():
         return int(node.name)
     return None
@@ -338,7 +377,7 @@ def _aliases(node: exp.Expression) -> set[str]:
 
 
 def _dates(node: exp.Expression) -> exp.Expression:
-    """Day and month differences count boundaries as DuckDB does; epoch is seconds as a double."""
+    """Day, month and second differences count boundaries as DuckDB does; epoch is seconds as a double."""
     if isinstance(node, exp.DateDiff):
         unit = (node.text("unit") or "DAY").upper()
         end, start = node.this, node.expression
@@ -346,6 +385,9 @@ def _dates(node: exp.Expression) -> exp.Expression:
             return _spark("DATEDIFF(CAST(__e AS DATE), CAST(__s AS DATE))", e=end, s=start)
         if unit == "MONTH":
             return _spark("(YEAR(__e) * 12 + MONTH(__e)) - (YEAR(__s) * 12 + MONTH(__s))", e=end, s=start)
+        if unit == "SECOND":  # whole epoch seconds, floored (before 1970 too), as DuckDB counts them
+            seconds = "(UNIX_MICROS(__t) - PMOD(UNIX_MICROS(__t), 1000000)) DIV 1000000"
+            return exp.Sub(this=_spark(seconds, t=end), expression=_spark(seconds, t=start))
         raise TranslationError(f"date_diff in {unit.lower()}s has no translation yet")
     if isinstance(node, exp.TimeToUnix):
         value = node.this
@@ -443,7 +485,7 @@ _REWRITES = (
 )
 
 
-def _check(tree: exp.Expression) -> None:
+def _check(tree: exp.Expression, provided: frozenset[str]) -> None:
     """Refuse output Spark would reject or read differently."""
     order = "list_distinct() leaves elements in DuckDB's own order: sort before slicing, joining or indexing"
     for distinct in tree.find_all(exp.ArrayDistinct):
@@ -453,7 +495,7 @@ def _check(tree: exp.Expression) -> None:
         name = function.name.upper()
         if name not in _SPARK_FUNCTIONS:
             raise TranslationError(f"DuckDB's {function.name.lower()}() has no Spark translation yet")
-    unknown = tables_in(tree) - SPARK_TABLES
+    unknown = tables_in(tree) - provided
     if unknown:
         raise TranslationError(f"reads {', '.join(sorted(unknown))}, which the Spark engine does not provide")
 

@@ -37,17 +37,24 @@ from screening.detection.runner import UNSCREENED, RuleProgress, RunResult, peri
 from screening.detection.views import reference_tables, view_parameters, view_statements
 from screening.engines import DEFAULT_SPARK_MASTER
 from screening.errors import InputError
+from screening.network.patterns import PatternSet
+from screening.network.runner import PatternProgress, run_patterns
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
+    from screening.engines.spark_context import SparkContext
+
 EVIDENCE_SOURCES = "spark_evidence_sources"
-_STORE_TABLES = {
+STORE_TABLES = {
     "run_alerts": "SELECT * FROM run_alerts",
     "alerts": "SELECT * EXCLUDE (figures) FROM alerts",
     "alert_evidence": "SELECT * FROM alert_evidence",
+    "alert_members": "SELECT * EXCLUDE (figures) FROM alert_members",
+    "sanction_hits": "SELECT * EXCLUDE (components) FROM sanction_hits",
 }
-"""Store tables a rule may read, shipped to Spark right before such a rule runs (they grow during a run)."""
+"""Store tables a rule or detector may read, shipped to Spark right before a query reads them (they grow
+during a run). JSON columns stay behind: no rule or detector reads them."""
 SQL_SETTINGS = {"spark.sql.session.timeZone": "UTC", "spark.sql.ansi.enabled": "false"}
 """What the translated rules assume of a session: UTC instants, NULL (not errors) where DuckDB gives NULL."""
 _NEEDED = ("txn_id", "ts", "amount", "currency", "payer_account", "payee_account", "amount_base", "source")
@@ -136,6 +143,7 @@ class SparkEngine:
         self.spark = spark
         self.payments = payments
         self._cached: list[DataFrame] = []
+        self._contexts: list[SparkContext] = []
         for key, value in SQL_SETTINGS.items():  # also on a session the platform made (Databricks)
             spark.conf.set(key, value)
         payments.createOrReplaceTempView("payments")
@@ -174,8 +182,8 @@ class SparkEngine:
         values = view_parameters(reference, scan_from=scan_from, as_of=until)
         for statement in view_statements():
             name, query = created_view(statement)
-            self._materialise(name, to_spark(query, values))
-        self._materialise(
+            self.materialise(name, to_spark(query, values))
+        self.materialise(
             "new_txn", to_spark(f"SELECT DISTINCT txn_id FROM payments WHERE {UNSCREENED}", bookmark)
         )
 
@@ -191,8 +199,8 @@ class SparkEngine:
             sql = to_spark(rule.detection, {**parameters, "scan_from": scan_from, "as_of": until})
         except TranslationError as error:
             raise RuleError(f"field detection: cannot run on Spark: {error}", path=str(rule.path)) from error
-        for table in sorted(tables_read(rule.detection) & set(_STORE_TABLES)):
-            self._ship(table, _STORE_TABLES[table])
+        for table in sorted(tables_read(rule.detection) & set(STORE_TABLES)):
+            self.ship(table)
         try:
             found = self.spark.sql(sql)
             missing = [c for c in REQUIRED_COLUMNS if c not in found.columns]
@@ -201,24 +209,35 @@ class SparkEngine:
                     f"field detection: the query returns no column {', '.join(missing)}", path=str(rule.path)
                 )
             rows = found.toArrow()
-            touched = self._touched(rows)
+            touched = self.unscreened_among(
+                sorted({str(t) for txns in rows.column("evidence").to_pylist() for t in (txns or [])})
+            )
         except (PySparkException, Py4JJavaError) as error:
-            message = _first_line(error)
+            message = first_line(error)
             raise RuleError(
                 f"field detection: the query failed on Spark: {message}", path=str(rule.path)
             ) from error
         keep = [any(t in touched for t in (txns or [])) for txns in rows.column("evidence").to_pylist()]
-        return _utc(rows.filter(pa.array(keep, pa.bool_())))
+        return utc(rows.filter(pa.array(keep, pa.bool_())))
 
     def close(self) -> None:
         """Drop what this run cached in Spark."""
+        for context in self._contexts:
+            context.close()
+        self._contexts.clear()
         for frame in self._cached:
             frame.unpersist()
         self._cached.clear()
 
-    def _touched(self, rows: pa.Table) -> set[str]:
+    def context(self, scan_from: datetime, until: datetime, base_currency: str) -> SparkContext:
+        from screening.engines.spark_context import SparkContext
+
+        context = SparkContext(self, scan_from, until, base_currency)
+        self._contexts.append(context)
+        return context
+
+    def unscreened_among(self, txns: list[str]) -> set[str]:
         """Which evidence payments are unscreened; their sources go to the store for the evidence."""
-        txns = sorted({str(t) for txns in rows.column("evidence").to_pylist() for t in (txns or [])})
         evidence = self.spark.createDataFrame(pa.table({"txn_id": pa.array(txns, pa.string())}))
         evidence.createOrReplaceTempView("__evidence")
         sources = self.spark.sql(
@@ -235,23 +254,28 @@ class SparkEngine:
             self.con.unregister("__sources")
         return {str(row[0]) for row in new}
 
-    def _materialise(self, name: str, sql: str) -> None:
+    def materialise(self, name: str, sql: str) -> DataFrame:
+        """The query's rows kept (memory, else disk) under ``name`` until :meth:`close` or unpersisted."""
         from pyspark import StorageLevel
 
         frame = self.spark.sql(sql).persist(StorageLevel.MEMORY_AND_DISK)
         frame.count()
         frame.createOrReplaceTempView(name)
         self._cached.append(frame)
+        return frame
+
+    def ship(self, table: str) -> None:
+        """A store table as a Spark view (KYC accounts, alerts: small beside the payments)."""
+        self._ship(table, STORE_TABLES[table])
 
     def _ship(self, name: str, sql: str) -> None:
-        """A store table as a Spark view (KYC accounts, alerts: small beside the payments)."""
         self.spark.createDataFrame(self.con.sql(sql).to_arrow_table()).createOrReplaceTempView(name)
 
     def _scalar(self, sql: str) -> Any:
         return self.spark.sql(sql).collect()[0][0]
 
 
-def _first_line(error: Exception) -> str:
+def first_line(error: Exception) -> str:
     """The message of a Spark error, without the JVM's stack."""
     lines = [line for line in str(error).strip().splitlines() if line.strip() and not line.startswith("\t")]
     causes = [line for line in lines if line.startswith("Caused by:")]
@@ -262,7 +286,7 @@ def _instant(micros: int) -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(micros))
 
 
-def _utc(table: pa.Table) -> pa.Table:
+def utc(table: pa.Table) -> pa.Table:
     """Timestamps as DuckDB's store returns them: microseconds, UTC."""
     columns = [
         column.cast(pa.timestamp("us", tz="UTC")) if pa.types.is_timestamp(column.type) else column
@@ -308,5 +332,32 @@ def screen_on_spark(
         try:
             return run_rules(con, ruleset, settings, base_currency=base_currency, as_of=as_of, packs=packs,
                              progress=progress, engine=engine)  # fmt: skip
+        finally:
+            engine.close()
+
+
+def find_networks_on_spark(
+    con: duckdb.DuckDBPyConnection,
+    patterns: PatternSet,
+    reference: Reference,
+    settings: Settings,
+    *,
+    base_currency: str,
+    payments: str | None = None,
+    master: str = DEFAULT_SPARK_MASTER,
+    spark: SparkSession | None = None,
+    as_of: date | datetime | None = None,
+    progress: PatternProgress | None = None,
+) -> RunResult:
+    """Run the network patterns' queries on Spark and keep their findings in the store behind ``con``.
+
+    Run it after the rules: the community and nexus patterns start from the alerts in the store.
+    """
+    session = spark or spark_session(master)
+    with payments_frame(con, session, payments) as frame:
+        engine = SparkEngine(con, session, frame)
+        try:
+            return run_patterns(con, patterns, reference, base_currency=base_currency, settings=settings,
+                                as_of=as_of, progress=progress, engine=engine)  # fmt: skip
         finally:
             engine.close()

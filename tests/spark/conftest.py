@@ -19,6 +19,7 @@ from screening.detection import screen
 from screening.detection.ruleset import load_rules, read_settings
 from screening.detection.runner import RunResult
 from screening.engines.spark import spark_available
+from screening.network.patterns import load_patterns
 from screening.synth import bundled_fx_rates, generate
 
 PARITY_PAYMENTS = 20_000
@@ -62,6 +63,11 @@ PLANT-DOC,Imran Qureshi,person,PK,wire,,lecture fee
 other four irregular sums, so OB-12 sums and measures a list of four amounts and three gaps."""
 
 
+NETWORK_CASES = ("NW-04", "NW-05")
+"""Patterns the world alone does not trigger: their files' first case is planted in it, so that both
+engines must find the nexus (organ broker to terrorist-financing cash-out) and the gather-scatter hub."""
+
+
 @dataclass(frozen=True)
 class Screened:
     """What one engine stored for the world: alerts by id, evidence by alert, the run."""
@@ -94,6 +100,11 @@ def world_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         store.load(world.payments_path)
         store.load(folder / "planted_accounts.csv", dataset="accounts")
         store.load(folder / "planted_payments.csv")
+        patterns = load_patterns()
+        for pattern_id in NETWORK_CASES:
+            case = folder / f"{pattern_id}.csv"
+            case.write_text(patterns.get(pattern_id).cases[0].case.payments, encoding="utf-8")
+            store.load(case)
     return path
 
 

@@ -126,3 +126,74 @@ def test_a_distinct_list_can_still_be_counted() -> None:
 def test_a_slice_with_a_step_is_refused() -> None:
     with pytest.raises(dialect.TranslationError, match="step"):
         dialect.to_spark("SELECT list_slice(l, 1, 4, 2) FROM sp", {})
+
+
+SEARCHED = [None, [], [1], [1, None], [None], [3, 1, 2, 1]]
+
+
+def test_list_contains_is_false_not_null_beside_a_null_element(spark: Any) -> None:
+    table, values = _lists(SEARCHED, "BIGINT")
+    sql = (
+        f"SELECT id, x, list_contains(l, x) FROM {table} "
+        "CROSS JOIN (VALUES (1), (2), (NULL)) AS xs(x) ORDER BY id, x NULLS LAST"
+    )
+    expected, found = _on_both(spark, sql, values)
+    assert (3, 2, False) in found
+    assert found == expected
+
+
+def test_list_position_is_null_when_missing_and_finds_nulls(spark: Any) -> None:
+    table, values = _lists(SEARCHED, "BIGINT")
+    sql = (
+        f"SELECT id, x, list_position(l, x) FROM {table} "
+        "CROSS JOIN (VALUES (1), (2), (NULL)) AS xs(x) ORDER BY id, x NULLS LAST"
+    )
+    expected, found = _on_both(spark, sql, values)
+    assert (3, 2, None) in found and (3, None, 2) in found
+    assert found == expected
+
+
+def test_a_rotation_built_from_list_position_inside_list_concat_is_translated_whole(spark: Any) -> None:
+    """The cycle detector's rotation of a ring to its smallest account: nested rewrites all apply."""
+    table, values = _lists([[3, 1, 2], [1, 2], [5, 4, 6, 4]], "BIGINT")
+    sql = (
+        "SELECT id, list_concat(list_slice(l, list_position(l, list_min(l)), len(l)), "
+        f"list_slice(l, 1, list_position(l, list_min(l)) - 1)) FROM {table} ORDER BY id"
+    )
+    expected, found = _on_both(spark, sql, values)
+    assert [row[1] for row in found] == [[1, 2, 3], [1, 2], [4, 6, 4, 5]]
+    assert found == expected
+
+
+def test_a_difference_in_seconds_counts_whole_epoch_seconds(spark: Any) -> None:
+    stamps = [
+        "1969-12-31 23:59:59.5",
+        "1970-01-01 00:00:00.7",
+        "2026-03-01 10:00:00.999",
+        "2026-03-02 10:00:01",
+    ]
+    rows = ", ".join(f"(TIMESTAMPTZ '{a}+00', TIMESTAMPTZ '{b}+00')" for a in stamps for b in stamps)
+    sql = f"SELECT a, b, date_diff('second', a, b) FROM (VALUES {rows}) AS t(a, b) ORDER BY a, b"
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    expected = [(row[2],) for row in duckdb.connect().execute(sql).fetchall()]
+    found = [(row[2],) for row in spark.sql(dialect.to_spark(sql, {})).collect()]
+    assert found == expected
+
+
+def test_a_window_frame_of_summed_parameters_becomes_a_literal_interval(spark: Any) -> None:
+    """Spark takes only literals as frame bounds; the parameters are added before they go in."""
+    sql = (
+        "SELECT d, count(*) OVER (ORDER BY d RANGE BETWEEN to_days($back) PRECEDING "
+        "AND to_days($ahead + $back) FOLLOWING) AS n "
+        "FROM (VALUES (DATE '2026-01-01'), (DATE '2026-01-03'), (DATE '2026-01-09')) AS t(d) ORDER BY d"
+    )
+    translated = dialect.to_spark(sql, {"back": 1, "ahead": 2})
+    assert "INTERVAL '3' DAY FOLLOWING" in translated
+    expected, found = _on_both(spark, sql, {"back": 1, "ahead": 2})
+    assert found == expected
+
+
+def test_a_callers_scratch_table_may_be_read_but_no_other() -> None:
+    assert "__nw_edges_1" in dialect.to_spark("SELECT * FROM __nw_edges_1", {}, scratch={"__nw_edges_1"})
+    with pytest.raises(dialect.TranslationError, match="__nw_edges_2"):
+        dialect.to_spark("SELECT * FROM __nw_edges_2", {}, scratch={"__nw_edges_1"})

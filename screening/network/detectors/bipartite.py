@@ -56,6 +56,7 @@ FROM {edges} a JOIN {edges} b ON a.src = b.src AND a.dst < b.dst
      AND b.first_ts BETWEEN a.first_ts - to_days($window_days) AND a.first_ts + to_days($window_days)
 GROUP BY a.dst, b.dst
 HAVING count(DISTINCT a.src) >= $min_shared
+ORDER BY r1, r2
 """
 
 
@@ -90,7 +91,8 @@ def detect_bipartite(ctx: Context, params: Mapping[str, float | int]) -> list[Fi
         with ctx.registered("__receivers", pa.table({"account": pa.array(seeds, pa.string())})):
             links = ctx.frame(
                 f"SELECT e.* FROM {edges} e WHERE e.src IN "
-                f"(SELECT DISTINCT src FROM {edges} WHERE dst IN (SELECT account FROM __receivers))"
+                f"(SELECT DISTINCT src FROM {edges} WHERE dst IN (SELECT account FROM __receivers)) "
+                "ORDER BY e.src, e.dst"
             )
     blocks: dict[tuple[frozenset[str], frozenset[str]], _Block] = {}
     for group in nx.connected_components(overlap):

@@ -83,12 +83,14 @@ WITH ties AS (
 summed AS (SELECT centre, contact, sum(amount) AS amount FROM ties GROUP BY ALL)
 SELECT centre, contact FROM summed
 QUALIFY row_number() OVER (PARTITION BY centre ORDER BY amount DESC, contact) <= $max_contacts
+ORDER BY centre, contact
 """
 
 _EGO_EDGES = """
 WITH ego AS (SELECT DISTINCT contact AS account FROM __contacts UNION SELECT account FROM __candidates)
 SELECT f.source, f.target, f.amount, f.payments, f.first, f.last
 FROM broker_flows f SEMI JOIN ego a ON a.account = f.source SEMI JOIN ego b ON b.account = f.target
+ORDER BY f.source, f.target
 """
 
 _EVIDENCE = """

@@ -59,6 +59,7 @@ ranked AS (
     SELECT *, row_number() OVER (PARTITION BY seed ORDER BY amount DESC, source, target) AS rank FROM ends
 )
 SELECT DISTINCT source, target, amount FROM ranked WHERE rank <= $max_neighbours
+ORDER BY source, target
 """
 
 _EVIDENCE = """

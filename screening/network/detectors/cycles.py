@@ -68,11 +68,11 @@ WHERE e.dst = f.origin OR NOT list_contains(f.nodes, e.dst)
 
 _RINGS = """
 WITH c AS (
-    SELECT *, nodes[1:len(nodes) - 1] AS ring0 FROM {cycles}
+    SELECT *, list_slice(nodes, 1, len(nodes) - 1) AS ring0 FROM {cycles}
 ),
 r AS (
-    SELECT *, list_concat(ring0[list_position(ring0, list_min(ring0)):],
-                          ring0[:list_position(ring0, list_min(ring0)) - 1]) AS ring
+    SELECT *, list_concat(list_slice(ring0, list_position(ring0, list_min(ring0)), len(ring0)),
+                          list_slice(ring0, 1, list_position(ring0, list_min(ring0)) - 1)) AS ring
     FROM c
 ),
 ordered AS (

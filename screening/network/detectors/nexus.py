@@ -85,7 +85,7 @@ def detect_nexus(ctx: Context, params: Mapping[str, float | int]) -> list[Findin
     with ctx.registered("__path", pa.table({"account": sorted(keep)})):
         edges = ctx.frame(
             "SELECT source, target, amount FROM nexus_flows WHERE source IN (SELECT account FROM __path) "
-            "AND target IN (SELECT account FROM __path)"
+            "AND target IN (SELECT account FROM __path) ORDER BY source, target"
         )
         payments = ctx.frame(_PAYMENTS)
     graph: nx.DiGraph[str] = nx.DiGraph()

@@ -47,20 +47,21 @@ recipients AS (
 brokers AS (
     SELECT broker FROM recipients GROUP BY broker HAVING count(*) >= $min_recipients
 )
-SELECT 'in' AS direction, p.payee AS broker, p.payer AS account, list(p.txn_id ORDER BY p.ts) AS txns,
-       list(p.amt ORDER BY p.ts) AS amounts, list(p.ts ORDER BY p.ts) AS times, min(p.ts) AS first,
-       max(p.ts) AS last,
+SELECT 'in' AS direction, p.payee AS broker, p.payer AS account,
+       list(p.txn_id ORDER BY p.ts, p.txn_id) AS txns, list(p.amt ORDER BY p.ts, p.txn_id) AS amounts,
+       list(p.ts ORDER BY p.ts, p.txn_id) AS times, min(p.ts) AS first, max(p.ts) AS last,
        bool_or(p.payer_is_person) AS person, false AS donor_country, false AS med, false AS lab,
        false AS travel, false AS translation
 FROM pay p SEMI JOIN brokers b ON b.broker = p.payee
 GROUP BY ALL
 UNION ALL
-SELECT 'out', p.payer, p.payee, list(p.txn_id ORDER BY p.ts), list(p.amt ORDER BY p.ts),
-       list(p.ts ORDER BY p.ts), min(p.ts), max(p.ts),
+SELECT 'out', p.payer, p.payee, list(p.txn_id ORDER BY p.ts, p.txn_id), list(p.amt ORDER BY p.ts, p.txn_id),
+       list(p.ts ORDER BY p.ts, p.txn_id), min(p.ts), max(p.ts),
        bool_or(p.payee_is_person), bool_or(p.payee_donor_source), bool_or(p.payee_is_med),
        bool_or(p.payee_is_lab), bool_or(p.payee_is_travel), bool_or(p.translation)
 FROM pay p SEMI JOIN brokers b ON b.broker = p.payer
 GROUP BY ALL
+ORDER BY broker, direction, account
 """
 
 TRANSLATION_WORDS = r"\b(translat\w*|interpret\w*|tercüm\w*|traduc\w*|übersetz\w*|dolmetsch\w*|перевод\w*)"

@@ -65,7 +65,14 @@ WITH deposits AS (
       OR (
         o.payee_account IS NULL
         AND o.channel = 'cash'
-        AND NOT ARRAY_CONTAINS(b.places, COALESCE(o.payee_bank, o.payee_name, o.payee_country, '?'))
+        AND NOT CASE
+          WHEN SIZE(b.places) = 0
+          THEN FALSE
+          ELSE ARRAY_CONTAINS(
+            FILTER(b.places, v -> NOT v IS NULL),
+            COALESCE(o.payee_bank, o.payee_name, o.payee_country, '?')
+          )
+        END
       )
     )
   GROUP BY ALL

@@ -124,7 +124,11 @@ SELECT
         SUM(b.amt)
       FROM bulk AS b
       WHERE
-        ARRAY_CONTAINS(f.evidence, b.txn_id)
+        CASE
+          WHEN SIZE(f.evidence) = 0
+          THEN FALSE
+          ELSE ARRAY_CONTAINS(FILTER(f.evidence, v -> NOT v IS NULL), b.txn_id)
+        END
     ),
     2
   ) AS total,
