@@ -126,3 +126,83 @@ def test_duckdb_alone_at_fifty_million(
                                 alerts=duck.result["alerts"])  # fmt: skip
     print(f"\n{payments:,} payments, all rules: DuckDB {seconds:.1f} s (peak {peak:,.0f} MB); "
           f"{duck.result['alerts']} alerts")  # fmt: skip
+
+
+PATTERNS_SETUP = (
+    SETUP
+    + """
+from screening.network.patterns import load_patterns
+from screening.network.runner import run_patterns
+patterns = load_patterns()
+"""
+)
+
+PATTERNS_DUCKDB = (
+    PATTERNS_SETUP
+    + """
+with Store.open({db!r}, memory_limit="3GB") as store:
+    run_rules(store.connection, ruleset, settings, base_currency=store.base_currency)
+    started = time.perf_counter()
+    outcome = run_patterns(store.connection, patterns, ruleset.reference, base_currency=store.base_currency,
+                           settings=settings)
+    result = {{"seconds": time.perf_counter() - started, "alerts": outcome.alerts,
+               "per_pattern": {{o.rule_id: round(o.seconds, 1) for o in outcome.outcomes}}}}
+"""
+)
+
+PATTERNS_SPARK = (
+    PATTERNS_SETUP
+    + """
+import os
+os.environ.setdefault("PYSPARK_SUBMIT_ARGS", "--driver-memory 6g pyspark-shell")
+from screening.engines.spark import find_networks_on_spark, spark_session, store_payments
+from pathlib import Path
+with Store.open({db!r}, memory_limit="3GB") as store:
+    run_rules(store.connection, ruleset, settings, base_currency=store.base_currency)
+    path = store_payments(store.connection, Path({folder!r}))
+    started = time.perf_counter()
+    spark = spark_session("local[2]")
+    outcome = find_networks_on_spark(store.connection, patterns, ruleset.reference, settings,
+                                     base_currency=store.base_currency, payments=path, spark=spark)
+    result = {{"seconds": time.perf_counter() - started, "alerts": outcome.alerts,
+               "per_pattern": {{o.rule_id: round(o.seconds, 1) for o in outcome.outcomes}}}}
+"""
+)
+
+
+def test_network_patterns_side_by_side(
+    benchmark: BenchmarkFixture,
+    world_store: WorldStore,
+    tmp_path: Path,
+) -> None:
+    """The nine network patterns over a million payments already screened by the rules (on DuckDB,
+    untimed, in both children): the detectors' queries on Spark against the same on DuckDB."""
+    payments = 1_000_000
+    _, source = world_store(payments)
+    benchmark.group = f"spark patterns {payments:,}"
+    runs = []
+
+    def on_spark() -> None:
+        db = tmp_path / "spark.duckdb"
+        shutil.copy(source, db)
+        runs.append(in_child(PATTERNS_SPARK.format(db=str(db), folder=str(tmp_path))))
+
+    benchmark.pedantic(on_spark, rounds=1, iterations=1)
+    spark = runs[0]
+    baseline_db = tmp_path / "duckdb.duckdb"
+    shutil.copy(source, baseline_db)
+    duck = in_child(PATTERNS_DUCKDB.format(db=str(baseline_db)))
+    assert spark.result["alerts"] == duck.result["alerts"]
+    benchmark.extra_info.update(
+        spark_seconds=round(spark.result["seconds"], 1),
+        duckdb_seconds=round(duck.result["seconds"], 1),
+        alerts=duck.result["alerts"],
+        spark_per_pattern=spark.result["per_pattern"],
+        duckdb_per_pattern=duck.result["per_pattern"],
+    )
+    print(
+        f"\n{payments:,} payments, nine network patterns: DuckDB {duck.result['seconds']:.1f} s; "
+        f"Spark local[2] {spark.result['seconds']:.1f} s with JVM start; {duck.result['alerts']} alerts each"
+    )
+    print(f"  per pattern, DuckDB: {duck.result['per_pattern']}")
+    print(f"  per pattern, Spark: {spark.result['per_pattern']}")

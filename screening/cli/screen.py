@@ -87,9 +87,10 @@ def run(
     hidden = quiet or output is OutputFormat.json
     result = screen_store(db, as_of=as_of, packs=packs, settings=settings, rules=rules, hidden=hidden,
                           engine=engine, spark_master=spark_master, payments=payments)  # fmt: skip
-    network = (
-        screen_networks(db, as_of=as_of, settings=settings, rules=rules, hidden=hidden) if networks else None
-    )
+    network = None
+    if networks:
+        network = screen_networks(db, as_of=as_of, settings=settings, rules=rules, hidden=hidden,
+                                  engine=engine, spark_master=spark_master, payments=payments)  # fmt: skip
     sanctions = screen_sanctions(db, engine=engine, spark_master=spark_master, payments=payments)
     if output is OutputFormat.json:
         both = {**result.as_dict(), "networks": network.as_dict() if network else None,
@@ -147,8 +148,14 @@ def screen_networks(
     settings: Path | None = None,
     rules: Path | None = None,
     hidden: bool = False,
+    engine: Engine = Engine.duckdb,
+    spark_master: str = DEFAULT_SPARK_MASTER,
+    payments: str | None = None,
 ) -> RunResult:
-    """Open the store and run the network patterns, then the view index, with a progress display."""
+    """Open the store and run the network patterns, then the view index, with a progress display.
+
+    With the Spark engine the detectors' queries run on Spark and the findings still land in the store.
+    """
     day = parse_day(as_of, "--as-of")
     with open_store(db, create=False) as store, progress_display(hidden) as bar:
         task = bar.add_task("networks", total=None) if bar else None
@@ -157,7 +164,8 @@ def screen_networks(
             if bar is not None and task is not None:
                 bar.update(task, description=f"pattern {pattern_id}", completed=position, total=total)
 
-        return find_networks(store, as_of=day, settings=settings, rules=rules, progress=report)
+        return find_networks(store, as_of=day, settings=settings, rules=rules, progress=report,
+                             engine=engine.value, spark_master=spark_master, payments=payments)  # fmt: skip
 
 
 def print_run_summary(result: RunResult) -> None:

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from screening.detection.ruleset import load_rules, read_settings
 from screening.detection.runner import RunResult
+from screening.engines import DEFAULT_SPARK_MASTER
 from screening.network.build import Scope, network
 from screening.network.export import write_graph
 from screening.network.patterns import load_patterns
@@ -38,6 +39,9 @@ def find_networks(
     settings: Path | None = None,
     rules: Path | None = None,
     progress: PatternProgress | None = None,
+    engine: Literal["duckdb", "spark"] = "duckdb",
+    spark_master: str = DEFAULT_SPARK_MASTER,
+    payments: str | None = None,
 ) -> RunResult:
     """Run the enabled network patterns over the payments no network run has screened yet.
 
@@ -45,18 +49,22 @@ def find_networks(
 
     Run it after :func:`screening.detection.screen`: the community and nexus
     patterns start from what the rules found. ``settings`` is the deployment's
-    TOML file of overrides, shared with the rules.
+    TOML file of overrides, shared with the rules. With ``engine="spark"`` the
+    detectors' queries run on Spark (``spark_master``) over ``payments`` (a Parquet
+    path or Spark table; the store's own payments without it), and the findings
+    are kept in the store all the same.
     """
     ruleset = load_rules(rules)
     patterns = load_patterns()
-    result = run_patterns(
-        store.connection,
-        patterns,
-        ruleset.reference,
-        base_currency=store.base_currency,
-        settings=read_settings(settings, ruleset, patterns.patterns),
-        as_of=as_of,
-        progress=progress,
-    )
+    chosen = read_settings(settings, ruleset, patterns.patterns)
+    if engine == "spark":
+        from screening.engines.spark import find_networks_on_spark
+
+        result = find_networks_on_spark(store.connection, patterns, ruleset.reference, chosen,
+                                        base_currency=store.base_currency, payments=payments,
+                                        master=spark_master, as_of=as_of, progress=progress)  # fmt: skip
+    else:
+        result = run_patterns(store.connection, patterns, ruleset.reference, settings=chosen,
+                              base_currency=store.base_currency, as_of=as_of, progress=progress)  # fmt: skip
     refresh_view_index(store.connection)
     return result

@@ -12,6 +12,7 @@ import pytest
 
 from screening import Store
 from screening.cli import main
+from screening.network.patterns import load_patterns
 from tests.conftest import STRUCTURING, csv_text
 
 pytest.importorskip("sqlglot", reason="the Spark engine needs the spark extra")
@@ -114,3 +115,30 @@ def test_payments_are_an_option_of_the_spark_engine_only(
 ) -> None:
     code, _, err = run(capsys, "run", "--db", db, "--rules", str(rule_folder), "--payments", "x.parquet")
     assert code == 2 and "--payments is read by --engine spark only" in err
+
+
+def test_run_on_spark_runs_the_network_patterns_there_too(
+    rule_folder: Path, spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """NW-05's own case (a gather-scatter hub): Spark finds the hub and stores the alert DuckDB would."""
+    case = tmp_path / "hub.csv"
+    case.write_text(load_patterns().get("NW-05").cases[0].case.payments, encoding="utf-8")
+    db, twin = tmp_path / "spark.duckdb", tmp_path / "duckdb.duckdb"
+    assert main(["load", str(case), "--db", str(db), "-q"]) == 0
+    twin.write_bytes(db.read_bytes())
+    code, out, _ = run(capsys, "run", "--db", str(db), "--rules", str(rule_folder), "--engine", "spark",
+                       "--format", "json")  # fmt: skip
+    assert code == 0
+    assert {o["rule_id"]: o["alerts"] for o in json.loads(out)["networks"]["rules"]}["NW-05"] == 1
+    assert run(capsys, "run", "--db", str(twin), "--rules", str(rule_folder), "-q")[0] == 0
+    columns = "alert_id, subject, window_start, window_end, score, figures, explanation"
+    found = (
+        f"SELECT {columns} FROM alerts WHERE rule_id LIKE 'NW-%' OR rule_id LIKE 'ML-0_' ORDER BY alert_id"
+    )
+    with Store.open(db) as on_spark, Store.open(twin) as on_duckdb:
+        assert on_spark.sql(found).rows() == on_duckdb.sql(found).rows() != []
+        manifests = on_spark.sql("SELECT manifest FROM runs ORDER BY run_id")["manifest"].to_list()
+    assert [(m["kind"], m["engine"]) for m in map(json.loads, manifests)] == [
+        ("rules", "spark"),
+        ("networks", "spark"),
+    ]
