@@ -240,10 +240,14 @@ class SparkEngine:
         """Which evidence payments are unscreened; their sources go to the store for the evidence."""
         evidence = self.spark.createDataFrame(pa.table({"txn_id": pa.array(txns, pa.string())}))
         evidence.createOrReplaceTempView("__evidence")
-        sources = self.spark.sql(
-            "SELECT DISTINCT p.source, p.txn_id, n.txn_id IS NOT NULL AS new FROM payments p "
-            "LEFT SEMI JOIN __evidence e ON e.txn_id = p.txn_id LEFT JOIN new_txn n ON n.txn_id = p.txn_id"
-        ).toArrow()
+        try:
+            sources = self.spark.sql(
+                "SELECT DISTINCT p.source, p.txn_id, n.txn_id IS NOT NULL AS new FROM payments p "
+                "LEFT SEMI JOIN __evidence e ON e.txn_id = p.txn_id "
+                "LEFT JOIN new_txn n ON n.txn_id = p.txn_id"
+            ).toArrow()
+        finally:
+            self.spark.catalog.dropTempView("__evidence")
         self.con.register("__sources", sources)
         try:
             self.con.execute(

@@ -9,8 +9,12 @@ import pytest
 
 from screening.detection.cases import load_case_text
 from screening.detection.findings import alert_detail, entity_risk
+from screening.detection.model import RuleError
 from screening.detection.ruleset import Settings, load_rules, read_settings
 from screening.detection.runner import run_rules
+from screening.network.context import Context, QueryError
+from screening.network.detectors import DETECTORS
+from screening.network.model import Finding
 from screening.network.patterns import load_patterns
 from screening.network.runner import run_patterns
 from screening.store import Store
@@ -85,3 +89,18 @@ def test_deployment_settings_tune_patterns_like_rules(store: Store, tmp_path: Pa
                           base_currency=store.base_currency, settings=tuned)  # fmt: skip
     assert result.alerts == 0  # the case's ring pays three donors
     assert result.manifest["patterns"][0]["parameters"]["min_donors"] == 4
+
+
+def test_a_query_the_engine_cannot_run_is_reported_against_the_pattern_file(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(ctx: Context, params: object) -> list[Finding]:
+        raise QueryError("cannot run on Spark: DuckDB's list_zip() has no Spark translation yet")
+
+    monkeypatch.setitem(DETECTORS, "organ_ring", refused)
+    with pytest.raises(
+        RuleError, match="detector organ_ring: cannot run on Spark: DuckDB's list_zip"
+    ) as raised:
+        _run(store)
+    assert raised.value.path == str(RING.path)
+    assert store.sql("SELECT status FROM runs")["status"].to_list() == ["failed"]

@@ -119,3 +119,8 @@ def test_the_network_manifest_names_the_engine(
     )
     same = {k: v for k, v in patterns_on_spark.run.manifest.items() if k != "engine"}
     assert same == {k: v for k, v in patterns_on_duckdb.run.manifest.items() if k != "engine"}
+
+
+def test_spark_keeps_no_scratch_table_after_the_run(patterns_on_spark: Networked, spark: Any) -> None:
+    left = [t.name for t in spark.catalog.listTables() if t.name.startswith("__")]
+    assert left == []
