@@ -16,15 +16,31 @@ class Engine(StrEnum):
 
 
 EngineOption = Annotated[
-    Engine, typer.Option("--engine", help="Where the screening runs: the embedded DuckDB, or Apache Spark.")
+    Engine,
+    typer.Option(
+        "--engine",
+        envvar="SCREENING_ENGINE",
+        help="Where the screening runs: the embedded DuckDB, or Apache Spark.",
+    ),
 ]
+"""The nightly job's engine: a deployment on Spark sets ``SCREENING_ENGINE=spark`` once."""
+GraphEngineOption = Annotated[
+    Engine, typer.Option("--engine", help="Where the graph is reduced: the embedded DuckDB, or Apache Spark.")
+]
+"""An analyst's graph names its engine each time: a deployment's screening engine does not choose it."""
 SparkMasterOption = Annotated[
-    str, typer.Option("--spark-master", help="Spark master URL (--engine spark), e.g. spark://host:7077.")
+    str,
+    typer.Option(
+        "--spark-master",
+        envvar="SCREENING_SPARK_MASTER",
+        help="Spark master URL (--engine spark), e.g. spark://host:7077.",
+    ),
 ]
 SparkPaymentsOption = Annotated[
     str | None,
     typer.Option(
         "--payments",
+        envvar="SCREENING_SPARK_PAYMENTS",
         help="With --engine spark: payments as Parquet (path or URL) or a Spark table; default the store's.",
     ),
 ]

@@ -9,7 +9,7 @@ import networkx as nx
 import typer
 
 from screening.cli.common import DbOption, app, day_end, day_start, open_store, out, parse_day
-from screening.cli.engine_options import Engine, EngineOption, SparkMasterOption
+from screening.cli.engine_options import Engine, GraphEngineOption, SparkMasterOption
 from screening.engines import DEFAULT_SPARK_MASTER
 from screening.errors import InputError
 from screening.network.build import Direction, Scope, network
@@ -49,7 +49,7 @@ def graph_command(
     payments: Annotated[
         bool, typer.Option("--payments", help="One edge per payment instead of one per flow.")
     ] = False,
-    engine: EngineOption = Engine.duckdb,
+    engine: GraphEngineOption = Engine.duckdb,
     spark_master: SparkMasterOption = DEFAULT_SPARK_MASTER,
     spark_payments: Annotated[
         str | None,

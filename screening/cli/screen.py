@@ -328,7 +328,11 @@ def rules_list(
     rules: RulesOption = None,
     engine: Annotated[
         Engine | None,
-        typer.Option("--engine", help="Also say which rules this engine cannot run yet, and why."),
+        typer.Option(
+            "--engine",
+            envvar="SCREENING_ENGINE",
+            help="Also say which rules this engine cannot run yet, and why.",
+        ),
     ] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:

@@ -142,3 +142,20 @@ def test_run_on_spark_runs_the_network_patterns_there_too(
         ("rules", "spark"),
         ("networks", "spark"),
     ]
+
+
+def test_the_engine_can_be_chosen_by_the_environment(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCREENING_ENGINE", "spark")
+    code, out, _ = run(capsys, "rules", "list", "--format", "json")
+    assert code == 0
+    assert {row["spark"] for row in json.loads(out)} == {"runs"}
+
+
+def test_payments_from_the_environment_still_need_the_spark_engine(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCREENING_SPARK_PAYMENTS", "x.parquet")
+    code, _, err = run(capsys, "run", "--db", db, "--engine", "duckdb")
+    assert code == 2 and "--payments is read by --engine spark only" in err
