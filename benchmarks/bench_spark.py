@@ -6,7 +6,7 @@ time includes starting the JVM. The baseline is DuckDB over the same rules in
 the same run. Spark is not expected to win on one machine: this measures
 what the cluster path costs where DuckDB would do. Run with:
 
-    pytest benchmarks/bench_spark.py                # 1 million payments
+    pytest benchmarks/bench_spark.py                # 1 million payments: rules, then network patterns
     pytest benchmarks/bench_spark.py -m heavy       # 10 million payments; DuckDB alone at 50 million
 
 The scaling note (``docs/spark.md``) comes from these runs: both engines at 1
@@ -22,7 +22,7 @@ import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
 from benchmarks.conftest import WorldStore
-from benchmarks.measure import in_child
+from benchmarks.measure import Measurement, in_child
 from screening.engines.spark import spark_available
 
 pytestmark = pytest.mark.skipif(spark_available() is not None, reason=f"needs Spark: {spark_available()}")
@@ -68,6 +68,26 @@ with Store.open({db!r}) as store:
 )
 
 
+def _side_by_side(
+    benchmark: BenchmarkFixture, source: Path, tmp_path: Path, on_spark_code: str, on_duckdb_code: str
+) -> tuple[Measurement, Measurement]:
+    """Spark's child timed by the benchmark, then DuckDB's as the baseline, each on its own copy of
+    the store; both must raise the same number of alerts."""
+    runs = []
+
+    def on_spark() -> None:
+        db = tmp_path / "spark.duckdb"
+        shutil.copy(source, db)
+        runs.append(in_child(on_spark_code.format(db=str(db), folder=str(tmp_path))))
+
+    benchmark.pedantic(on_spark, rounds=1, iterations=1)
+    baseline_db = tmp_path / "duckdb.duckdb"
+    shutil.copy(source, baseline_db)
+    duck = in_child(on_duckdb_code.format(db=str(baseline_db)))
+    assert runs[0].result["alerts"] == duck.result["alerts"]
+    return runs[0], duck
+
+
 @pytest.mark.parametrize("payments", SIZES)
 def test_duckdb_and_spark_side_by_side(
     benchmark: BenchmarkFixture,
@@ -75,21 +95,8 @@ def test_duckdb_and_spark_side_by_side(
     tmp_path: Path,
     payments: int,
 ) -> None:
-    _, source = world_store(payments)
     benchmark.group = f"spark {payments:,}"
-    runs = []
-
-    def on_spark() -> None:
-        db = tmp_path / "spark.duckdb"
-        shutil.copy(source, db)
-        runs.append(in_child(SPARK.format(db=str(db), folder=str(tmp_path))))
-
-    benchmark.pedantic(on_spark, rounds=1, iterations=1)
-    spark = runs[0]
-    baseline_db = tmp_path / "duckdb.duckdb"
-    shutil.copy(source, baseline_db)
-    duck = in_child(DUCKDB.format(db=str(baseline_db)))
-    assert spark.result["alerts"] == duck.result["alerts"]
+    spark, duck = _side_by_side(benchmark, world_store(payments)[1], tmp_path, SPARK, DUCKDB)
     benchmark.extra_info.update(
         spark_seconds=round(spark.result["seconds"], 1),
         spark_export_seconds=round(spark.result["export_seconds"], 1),
@@ -170,29 +177,19 @@ with Store.open({db!r}, memory_limit="3GB") as store:
 )
 
 
+@pytest.mark.parametrize("payments", SIZES)
 def test_network_patterns_side_by_side(
     benchmark: BenchmarkFixture,
     world_store: WorldStore,
     tmp_path: Path,
+    payments: int,
 ) -> None:
-    """The nine network patterns over a million payments already screened by the rules (on DuckDB,
-    untimed, in both children): the detectors' queries on Spark against the same on DuckDB."""
-    payments = 1_000_000
-    _, source = world_store(payments)
+    """The nine network patterns over payments already screened by the rules (on DuckDB, untimed, in
+    both children): the detectors' queries on Spark against the same on DuckDB."""
     benchmark.group = f"spark patterns {payments:,}"
-    runs = []
-
-    def on_spark() -> None:
-        db = tmp_path / "spark.duckdb"
-        shutil.copy(source, db)
-        runs.append(in_child(PATTERNS_SPARK.format(db=str(db), folder=str(tmp_path))))
-
-    benchmark.pedantic(on_spark, rounds=1, iterations=1)
-    spark = runs[0]
-    baseline_db = tmp_path / "duckdb.duckdb"
-    shutil.copy(source, baseline_db)
-    duck = in_child(PATTERNS_DUCKDB.format(db=str(baseline_db)))
-    assert spark.result["alerts"] == duck.result["alerts"]
+    spark, duck = _side_by_side(
+        benchmark, world_store(payments)[1], tmp_path, PATTERNS_SPARK, PATTERNS_DUCKDB
+    )
     benchmark.extra_info.update(
         spark_seconds=round(spark.result["seconds"], 1),
         duckdb_seconds=round(duck.result["seconds"], 1),

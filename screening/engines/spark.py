@@ -312,6 +312,21 @@ def payments_frame(
         yield read_payments(spark, payments or store_payments(con, Path(folder)))
 
 
+@contextlib.contextmanager
+def spark_engine(
+    con: duckdb.DuckDBPyConnection, payments: str | None, master: str, spark: SparkSession | None
+) -> Iterator[SparkEngine]:
+    """A Spark engine over ``payments`` (see :func:`payments_frame`) on ``spark`` or a new session
+    at ``master``; what it cached is dropped when the context ends."""
+    session = spark or spark_session(master)
+    with payments_frame(con, session, payments) as frame:
+        engine = SparkEngine(con, session, frame)
+        try:
+            yield engine
+        finally:
+            engine.close()
+
+
 def screen_on_spark(
     con: duckdb.DuckDBPyConnection,
     ruleset: RuleSet,
@@ -330,14 +345,9 @@ def screen_on_spark(
     ``payments`` is a Parquet path or a Spark table; without it the store's own
     payments are handed to Spark through a temporary Parquet file (local mode).
     """
-    session = spark or spark_session(master)
-    with payments_frame(con, session, payments) as frame:
-        engine = SparkEngine(con, session, frame)
-        try:
-            return run_rules(con, ruleset, settings, base_currency=base_currency, as_of=as_of, packs=packs,
-                             progress=progress, engine=engine)  # fmt: skip
-        finally:
-            engine.close()
+    with spark_engine(con, payments, master, spark) as engine:
+        return run_rules(con, ruleset, settings, base_currency=base_currency, as_of=as_of, packs=packs,
+                         progress=progress, engine=engine)  # fmt: skip
 
 
 def find_networks_on_spark(
@@ -357,11 +367,6 @@ def find_networks_on_spark(
 
     Run it after the rules: the community and nexus patterns start from the alerts in the store.
     """
-    session = spark or spark_session(master)
-    with payments_frame(con, session, payments) as frame:
-        engine = SparkEngine(con, session, frame)
-        try:
-            return run_patterns(con, patterns, reference, base_currency=base_currency, settings=settings,
-                                as_of=as_of, progress=progress, engine=engine)  # fmt: skip
-        finally:
-            engine.close()
+    with spark_engine(con, payments, master, spark) as engine:
+        return run_patterns(con, patterns, reference, base_currency=base_currency, settings=settings,
+                            as_of=as_of, progress=progress, engine=engine)  # fmt: skip

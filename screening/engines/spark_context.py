@@ -1,4 +1,4 @@
-"""The network detectors on Spark: their DuckDB SQL translated, their scratch tables cached in Spark.
+"""The network detectors on Spark: their DuckDB SQL translated, their scratch tables checkpointed in Spark.
 
 A detector's queries aggregate and filter the period's payments (``sp``) down
 to flows, candidates and evidence; on Spark those queries run on the cluster,
@@ -10,9 +10,9 @@ shipped to Spark right before it runs, since the run adds to them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import polars as pl
 import pyarrow as pa
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
     from screening.engines.spark import SparkEngine
+
+T = TypeVar("T")
 
 
 class SparkContext(Context):
@@ -43,12 +45,14 @@ class SparkContext(Context):
 
     def create(self, name: str, sql: str, params: Mapping[str, Any] | None = None) -> None:
         """Computed now and checkpointed: a detector that builds tables on tables (cycles grow hop by
-        hop, prune pass by pass) would otherwise hand Spark a plan that nests every earlier one."""
+        hop, prune pass by pass) would otherwise hand Spark a plan that nests every earlier one.
+
+        A checkpoint's blocks (executor memory, then disk) are freed by Spark's context cleaner once
+        nothing refers to the frame: replacing or dropping the table lets go of it.
+        """
         kept = self._run(sql, params, lambda query: self.engine.spark.sql(query).localCheckpoint(eager=True))
         kept.createOrReplaceTempView(name)
-        previous, self._kept[name] = self._kept.get(name), kept
-        if previous is not None:
-            previous.unpersist()
+        self._kept[name] = kept
 
     def register(self, name: str, table: pa.Table) -> None:
         self.engine.spark.createDataFrame(table).createOrReplaceTempView(name)
@@ -56,9 +60,7 @@ class SparkContext(Context):
 
     def drop(self, name: str) -> None:
         self._registered.discard(name)
-        kept = self._kept.pop(name, None)
-        if kept is not None:
-            kept.unpersist()
+        self._kept.pop(name, None)
         self.engine.spark.catalog.dropTempView(name)
 
     def close(self) -> None:
@@ -66,7 +68,7 @@ class SparkContext(Context):
         for name in [*self._kept, *self._registered]:
             self.drop(name)
 
-    def _run(self, sql: str, params: Mapping[str, Any] | None, run: Any) -> Any:
+    def _run(self, sql: str, params: Mapping[str, Any] | None, run: Callable[[str], T]) -> T:
         """Translate, ship the store tables the query reads, run; any failure as a :class:`QueryError`."""
         from py4j.protocol import Py4JJavaError  # type: ignore[import-untyped]
         from pyspark.errors import PySparkException

@@ -138,3 +138,13 @@ def _stored(store: Store, run: RunResult) -> Screened:
     for row in store.sql("SELECT alert_id, source, txn_id FROM alert_evidence").iter_rows():
         evidence.setdefault(row[0], set()).add((row[1], row[2]))
     return Screened(alerts, evidence, run)
+
+
+def assert_same_alerts(expected: dict[str, dict[str, Any]], found: dict[str, dict[str, Any]]) -> None:
+    """The same alert ids with the same fields; scores to twelve significant digits (sums of doubles
+    added in another order differ in the last bits; the figures analysts see are rounded and exact)."""
+    assert sorted(found) == sorted(expected)
+    for alert_id, alert in expected.items():
+        spark_alert = dict(found[alert_id])
+        assert spark_alert.pop("score") == pytest.approx(alert["score"], rel=1e-12, abs=0), alert_id
+        assert spark_alert == {k: v for k, v in alert.items() if k != "score"}, alert_id

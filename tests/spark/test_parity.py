@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from screening.detection.ruleset import load_rules
-from tests.spark.conftest import Screened
+from tests.spark.conftest import Screened, assert_same_alerts
 
 RULES = [rule.id for rule in load_rules().rules]
 
@@ -30,12 +30,9 @@ def test_a_rule_raises_the_same_alerts_on_spark(
     on_duckdb: Screened, on_spark: Screened, rule_id: str
 ) -> None:
     assert _outcome(on_spark, rule_id) is None
-    expected, found = _of(on_duckdb, rule_id), _of(on_spark, rule_id)
-    assert sorted(found) == sorted(expected)
-    for alert_id, alert in expected.items():
-        spark_alert = dict(found[alert_id])
-        assert spark_alert.pop("score") == pytest.approx(alert["score"], rel=1e-12, abs=0), alert_id
-        assert spark_alert == {k: v for k, v in alert.items() if k != "score"}, alert_id
+    expected = _of(on_duckdb, rule_id)
+    assert_same_alerts(expected, _of(on_spark, rule_id))
+    for alert_id in expected:
         assert on_spark.evidence[alert_id] == on_duckdb.evidence[alert_id], alert_id
 
 

@@ -21,7 +21,7 @@ from screening.detection.ruleset import load_rules, read_settings
 from screening.detection.runner import RunResult
 from screening.network.patterns import load_patterns
 from screening.network.runner import run_patterns
-from tests.spark.conftest import Screened
+from tests.spark.conftest import Screened, assert_same_alerts
 
 PATTERNS = load_patterns()
 PATTERN_IDS = [pattern.id for pattern in PATTERNS.patterns]
@@ -90,12 +90,9 @@ def _of(networked: Networked, pattern_id: str) -> dict[str, dict[str, Any]]:
 def test_a_pattern_raises_the_same_alerts_on_spark(
     patterns_on_duckdb: Networked, patterns_on_spark: Networked, pattern_id: str
 ) -> None:
-    expected, found = _of(patterns_on_duckdb, pattern_id), _of(patterns_on_spark, pattern_id)
-    assert sorted(found) == sorted(expected)
-    for alert_id, alert in expected.items():
-        spark_alert = dict(found[alert_id])
-        assert spark_alert.pop("score") == pytest.approx(alert["score"], rel=1e-12, abs=0), alert_id
-        assert spark_alert == {k: v for k, v in alert.items() if k != "score"}, alert_id
+    expected = _of(patterns_on_duckdb, pattern_id)
+    assert_same_alerts(expected, _of(patterns_on_spark, pattern_id))
+    for alert_id in expected:
         assert patterns_on_spark.evidence[alert_id] == patterns_on_duckdb.evidence[alert_id], alert_id
         assert patterns_on_spark.members[alert_id] == patterns_on_duckdb.members[alert_id], alert_id
 
