@@ -240,7 +240,12 @@ def _batches(
         transfers = messages.place(batch)
         if transfers.height:
             yield pacs008.canonical(
-                transfers.with_columns(message_path=pl.format(f"{prefix}[{{}}]", "message")), seen
+                transfers.with_columns(
+                    message_path=pl.format(f"{prefix}[{{}}]", "message"),
+                    block=pl.lit(1, pl.Int64),
+                    payer_path=pl.lit(None, pl.String),
+                ),
+                seen,
             )
     if (messages.transfers, messages.messages) != tags:
         found = f"{messages.transfers} transfers in {messages.messages} messages"

@@ -54,6 +54,7 @@ class _Scope:
     path: str
     header: dict[str, str]
     group: dict[str, str]
+    serial: int
     block: int = 1
     count: int = 0
     seen: set[str] = field(default_factory=set)
@@ -66,6 +67,7 @@ class _Reader:
         self.path = path
         self.scope: _Scope | None = None
         self.messages_done = 0
+        self.scopes = 0
 
     def transactions(self) -> Iterator[Txn | dict[str, object]]:
         """Each transaction in file order: pacs.008 transfers as raw rows, the others mapped."""
@@ -82,9 +84,9 @@ class _Reader:
             if name == "Ntry":
                 yield from _camt_entry(elem, scope, at)
             elif local(scope.parent.tag) == "PmtInf":
-                yield _pain001(flatten(elem), scope, at)
+                yield _raw_pain001(flatten(elem), scope)
             else:
-                yield _raw_transfer(flatten(elem), scope, self.messages_done + 1)
+                yield _raw_transfer(flatten(elem), scope)
             release(elem)
         if not self.messages_done:
             known = ", ".join(sorted(set(MESSAGES.values())))
@@ -117,7 +119,9 @@ class _Reader:
             if head is not None:
                 group = flatten(head)
         blocks = 1 if self.scope is None or message is parent else self.scope.block + 1
-        self.scope = _Scope(parent, self._path(parent, message, blocks), header, group, block=blocks)
+        self.scopes += 1
+        path = self._path(parent, message, blocks)
+        self.scope = _Scope(parent, path, header, group, serial=self.scopes, block=blocks)
         return self.scope
 
     def _path(self, parent: etree._Element, message: etree._Element | None, block: int) -> str:
@@ -169,32 +173,49 @@ def read_exactly(path: Path) -> Iterator[pa.RecordBatch]:
                 yield pacs008.canonical(pacs008.raw_frame(cast(list[dict[str, object]], chunk)), seen)
 
 
-def _raw_transfer(f: dict[str, str], scope: _Scope, message: int) -> dict[str, object]:
+_TRANSFER_PATHS = [
+    *((name, path.replace("/@", "@")) for name, path in pacs008.FIELDS.items()),
+    *((name, f"{container}/{leaf}") for name, (container, leaf) in pacs008.REPEATED.items()),
+]
+"""Raw column and flattened key (``flatten`` writes an attribute as ``element@name``) of each value."""
+_DEBTOR_PATHS = [(n, p) for n, p in pacs008.FIELDS.items() if p.split("/")[0] in pacs008.PARTIES["payer"]]
+"""The payer's elements, which pain.001 gives in the payment block, not in the transfer."""
+
+
+def _raw_transfer(f: dict[str, str], scope: _Scope) -> dict[str, object]:
     """A pacs.008 transfer's raw values, as :mod:`screening.formats.pacs008` maps them."""
-    row: dict[str, object] = {name: f.get(path.replace("/@", "@")) for name, path in pacs008.FIELDS.items()}
-    row |= {name: f.get(f"{container}/{leaf}") for name, (container, leaf) in pacs008.REPEATED.items()}
+    row: dict[str, object] = {name: f.get(path) for name, path in _TRANSFER_PATHS}
     row |= {name: scope.group.get(path) for name, path in pacs008.GROUP.items()}
-    row |= {"message": message, "ordinal": scope.count, "message_path": scope.path}
+    row |= {"message": scope.serial, "block": scope.block, "ordinal": scope.count, "message_path": scope.path}
     return row
 
 
-def _pain001(f: dict[str, str], scope: _Scope, at: str) -> Txn:
-    txn = Txn(at)
+def _raw_pain001(f: dict[str, str], scope: _Scope) -> dict[str, object]:
+    """A pain.001 transfer's raw values in pacs.008's columns, with what its payment block gives.
+
+    The block holds the debtor, its account and agent, the execution date and, unless the
+    transfer says otherwise, the category, charge bearer and ultimate debtor. References are
+    unique within the block, so its id (message id and block id) prefixes the transfer's.
+    """
     head = scope.header
-    msg_id = scope.group.get("MsgId") or "pain.001"
-    txn.set("txn_id", _txn_id(f, "PmtId", f"{msg_id}/{head.get('PmtInfId', '')}", scope))
-    _amount(txn, f, ("Amt/InstdAmt", "Amt/EqvtAmt/Amt"))
-    txn.set("ts", head.get("ReqdExctnDt") or head.get("ReqdExctnDt/Dt") or head.get("ReqdExctnDt/DtTm"))
-    _party(txn, head, "payer", ("Dbtr",), "DbtrAcct", "DbtrAgt", scope.path)
-    _party(txn, f, "payee", ("Cdtr",), "CdtrAcct", "CdtrAgt", at)
-    txn.set("channel", "wire")
-    category = f.get("PmtTpInf/CtgyPurp/Cd") or head.get("PmtTpInf/CtgyPurp/Cd")
-    charges = _charges(f.get("ChrgBr") or head.get("ChrgBr"))
-    txn.set(
-        "purpose",
-        _remittance(f, category, ultimate_payer=head.get("UltmtDbtr/Nm"), extra=[("charges", charges)]),
-    )
-    return txn
+    row = _raw_transfer(f, scope)
+    row |= {name: head.get(path) for name, path in _DEBTOR_PATHS}
+    amount = next((path for path in ("Amt/InstdAmt", "Amt/EqvtAmt/Amt") if f.get(path)), None)
+    executed = head.get("ReqdExctnDt") or head.get("ReqdExctnDt/Dt") or head.get("ReqdExctnDt/DtTm")
+    row |= {
+        "instructed_amount": f.get(amount) if amount else None,
+        "instructed_currency": f.get(f"{amount}@Ccy") if amount else None,
+        "settlement_date": executed,
+        "category": f.get("PmtTpInf/CtgyPurp/Cd") or head.get("PmtTpInf/CtgyPurp/Cd"),
+        "charges": f.get("ChrgBr") or head.get("ChrgBr"),
+        "ultimate_payer": f.get("UltmtDbtr/Nm") or head.get("UltmtDbtr/Nm"),
+        "msg_id": f"{scope.group.get('MsgId') or 'pain.001'}/{head.get('PmtInfId', '')}",
+        "created": None,
+        "group_settlement_date": None,
+        "group_category": None,
+        "payer_path": scope.path,
+    }
+    return row
 
 
 def _camt_entry(elem: etree._Element, scope: _Scope, at: str) -> Iterator[Txn]:
@@ -297,10 +318,6 @@ def _bic_text(bic: str | None) -> str | None:
     return check_bic(bic).value if bic else None
 
 
-def _charges(code: str | None) -> str | None:
-    return pacs008.CHARGES.get(code, code) if code else None
-
-
 def _status(entry: dict[str, str]) -> str | None:
     status = entry.get("Sts") or entry.get("Sts/Cd")
     return status if status and status != "BOOK" else None
@@ -313,31 +330,6 @@ def _bank_code(entry: dict[str, str]) -> str | None:
     return "/".join(
         c for c in (domain, entry.get("BkTxCd/Domn/Fmly/Cd"), entry.get("BkTxCd/Domn/Fmly/SubFmlyCd")) if c
     )
-
-
-def _txn_id(f: dict[str, str], refs: str, scope_id: str, scope: _Scope) -> str:
-    """A transaction id that is the same on every read of the file and unique within it.
-
-    The UETR is unique worldwide and names the same payment in every message
-    about it (an MT103 and its pacs.008). Otherwise the message's id and the
-    first reference given; a reference used twice within one message gets the
-    transaction's ordinal, and a transaction without a reference is named by
-    its ordinal.
-    """
-    uetr = f.get(f"{refs}/UETR")
-    if uetr:
-        return uetr.lower()
-    ref = (
-        _given(f.get(f"{refs}/TxId"))
-        or _given(f.get(f"{refs}/EndToEndId"))
-        or _given(f.get(f"{refs}/InstrId"))
-    )
-    ordinal = f"{scope.block}.{scope.count}"
-    base = f"{scope_id}:{ref}" if ref else f"{scope_id}:#{ordinal}"
-    if ref and base in scope.seen:
-        base = f"{base}#{ordinal}"
-    scope.seen.add(base)
-    return base
 
 
 def _amount(txn: Txn, f: dict[str, str], paths: tuple[str, ...]) -> None:

@@ -1,4 +1,4 @@
-"""pacs.008 credit transfers onto the canonical schema, a batch at a time, in Polars.
+"""Credit transfers (pacs.008, and pain.001's) onto the canonical schema, a batch at a time, in Polars.
 
 A bank's interbank traffic arrives as pacs.008 files of a million transfers, so
 this message is mapped column-wise rather than transfer by transfer. A reader
@@ -8,8 +8,9 @@ version reads the same) and the message header into :data:`GROUP`; then
 :func:`canonical` turns a whole batch into canonical text columns at once.
 Two readers feed it: the fast one in :mod:`screening.formats.fastxml` and the
 exact lxml walk in :mod:`screening.formats.iso20022`, which handles any file
-the fast one declines. How each field is chosen is described in
-``docs/formats.md``.
+the fast one declines. The exact reader maps pain.001's transfers here too: it
+fills the same raw columns, the debtor's from the payment block they belong to.
+How each field is chosen is described in ``docs/formats.md``.
 """
 
 from __future__ import annotations
@@ -87,8 +88,17 @@ GROUP: dict[str, str] = {
 }
 """Raw column -> path below the message's ``GrpHdr``."""
 
-POSITION = {"message": pl.Int64, "ordinal": pl.Int64, "message_path": pl.String}
-"""Where each transfer stands: its message's number in the file, its number there, the message's path."""
+POSITION = {
+    "message": pl.Int64,
+    "block": pl.Int64,
+    "ordinal": pl.Int64,
+    "message_path": pl.String,
+    "payer_path": pl.String,
+}
+"""Where each transfer stands: the number of the group its references are unique in (a message; a
+pain.001 payment block), that block's number in its message (1 for pacs.008), the transfer's number in
+the group, the group's path, and where the payer's elements are when not in the transfer (pain.001's
+payment block)."""
 
 RAW_SCHEMA = {
     **dict.fromkeys([*FIELDS, *REPEATED, *GROUP], pl.String),
@@ -200,7 +210,7 @@ def _txn_id(frame: pl.DataFrame, seen: Seen) -> pl.Series:
         pl.col("uetr").str.to_lowercase().alias("uetr"),
         pl.coalesce("msg_id", pl.lit("pacs.008")).alias("msg"),
         pl.coalesce(given).alias("ref"),
-        pl.format("#1.{}", "ordinal").alias("ordinal"),
+        pl.format("#{}.{}", "block", "ordinal").alias("ordinal"),
         "message",
     ).with_columns(
         base=pl.when(pl.col("uetr").is_not_null())
@@ -249,12 +259,13 @@ def _problems() -> pl.Expr:
     """IBANs and BICs that fail their checks, each naming the element it came from."""
     found: list[pl.Expr] = []
     for side, (_, account, agent) in PARTIES.items():
+        place = pl.coalesce("payer_path", "at") if side == "payer" else pl.col("at")
         for checked, where, field in (
             (f"{side}_iban", f"{account}/Id/IBAN", f"{side}_account"),
             (f"{side}_agent", f"{agent}/FinInstnId", f"{side}_bank"),
         ):
             problem = pl.col(f"{checked}_problem")
-            reason = pl.format("{} (at {}/{})", problem, "at", pl.lit(where))
+            reason = pl.format("{} (at {}/{})", problem, place, pl.lit(where))
             found.append(pl.when(problem.is_not_null()).then(pl.struct(pl.lit(field).alias("field"),
                                                                      reason.alias("reason"))))  # fmt: skip
     listed = pl.concat_list(found).list.drop_nulls()

@@ -95,6 +95,38 @@ def test_pain001_currency_is_checked_by_the_shared_rules(store: Store) -> None:
     assert "/CstmrCdtTrfInitn[1]/PmtInf[1]/CdtTrfTxInf[2]" in problem["raw"]
 
 
+def test_pain001_references_are_unique_within_their_payment_block(store: Store) -> None:
+    store.load(ISO / "pain001_blocks.xml")
+    assert sorted(store.payments()["txn_id"].to_list()) == [
+        "MSG-A/PI-1:#1.3",
+        "MSG-A/PI-1:E2E-1",
+        "MSG-A/PI-1:E2E-1#1.2",
+        "MSG-A/PI-3:E2E-1",
+    ]
+
+
+def test_pain001_debtor_problems_name_the_payment_blocks_element(store: Store) -> None:
+    result = store.load(ISO / "pain001_blocks.xml")
+    assert (result.read, result.loaded, result.quarantined) == (5, 4, 1)
+    problem = store.quarantine().row(0, named=True)
+    assert problem["record_key"] == "MSG-A/PI-2:E2E-1"
+    assert "/CstmrCdtTrfInitn[1]/PmtInf[2]/DbtrAcct/Id/IBAN)" in problem["reason"]
+
+
+def test_pain001_transfer_codes_win_over_the_payment_blocks(store: Store) -> None:
+    payments = loaded(store, "pain001_blocks.xml")
+    block = payments["MSG-A/PI-1:E2E-1"]
+    assert block["purpose"] == "invoice 77 [category SUPP] [ultimate payer Acme Holding] [charges SLEV]"
+    assert (block["payer_type"], block["payer_bank"]) == ("organisation", "COBADEFF")
+    own = payments["MSG-A/PI-1:#1.3"]
+    assert own["purpose"] == "[category SALA] [ultimate payer Acme Payroll Services] [charges SLEV]"
+    equivalent = payments["MSG-A/PI-1:E2E-1#1.2"]
+    assert (equivalent["amount"], equivalent["currency"]) == (Decimal("200.000"), "USD")
+    assert (
+        equivalent["purpose"] == "[purpose GDDS] [category SUPP] [ultimate payer Acme Holding] [charges OUR]"
+    )
+
+
 def test_camt053_credit_makes_the_statement_account_the_payee(store: Store) -> None:
     credit = loaded(store, "camt053.xml")["CH9300762011623852957:REF-0001"]
     assert (credit["payee_account"], credit["payee_name"], credit["payee_bank"]) == (
