@@ -222,3 +222,27 @@ def test_network_patterns_side_by_side(
     )
     print(f"  per pattern, DuckDB: {duck.result['per_pattern']}")
     print(f"  per pattern, Spark: {spark.result['per_pattern']}")
+
+
+@pytest.mark.heavy
+def test_network_patterns_duckdb_alone_at_fifty_million(
+    benchmark: BenchmarkFixture,
+    world_store: WorldStore,
+) -> None:
+    """The patterns' third point of the scaling note, DuckDB only (Spark is measured at 1 and 10
+    million); the rules run first, untimed, as in the side-by-side runs."""
+    payments = 50_000_000
+    _, source = world_store(payments)
+    benchmark.group = f"spark patterns {payments:,}"
+    runs = []
+
+    def on_duckdb() -> None:
+        runs.append(in_child(PATTERNS_DUCKDB.format(db=str(source))))
+
+    benchmark.pedantic(on_duckdb, rounds=1, iterations=1)
+    duck = runs[0]
+    benchmark.extra_info.update(duckdb_seconds=round(duck.result["seconds"], 1), alerts=duck.result["alerts"],
+                                duckdb_per_pattern=duck.result["per_pattern"])  # fmt: skip
+    print(f"\n{payments:,} payments, nine network patterns: DuckDB {duck.result['seconds']:.1f} s; "
+          f"{duck.result['alerts']} alerts")  # fmt: skip
+    print(f"  per pattern, DuckDB: {duck.result['per_pattern']}")
