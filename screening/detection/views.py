@@ -20,6 +20,7 @@ as well as the rule's own parameters.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -43,12 +44,26 @@ _COUNTRY_FLAGS = {
 def build_views(
     con: duckdb.DuckDBPyConnection, reference: Reference, *, scan_from: datetime, as_of: datetime
 ) -> None:
-    """Create the shared tables for one run (temporary, gone with the connection)."""
-    for name, table in reference_tables(reference).items():
+    """Create the shared tables for one run (temporary, gone with the connection).
+
+    A run's tables replace the last run's on the same connection (the network stage after the
+    rules, a nightly job screening twice). The old ones are dropped first: replacing builds the new
+    table while the old still holds its memory, which at tens of millions of payments is more than
+    the memory limit allows.
+    """
+    statements = view_statements()
+    tables = reference_tables(reference)
+    created = [found.group(1) for sql in statements if (found := _CREATED.search(sql))]
+    for name in (*tables, *created):
+        con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+    for name, table in tables.items():
         _table(con, name, table)
     params = view_parameters(reference, scan_from=scan_from, as_of=as_of)
-    for sql in view_statements():
+    for sql in statements:
         con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+
+
+_CREATED = re.compile(r"CREATE OR REPLACE TEMP TABLE (\w+)")
 
 
 def reference_tables(reference: Reference) -> dict[str, pa.Table]:
