@@ -17,12 +17,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from screening.errors import InputError, ScreeningError
 from screening.spreadsheet import safe_for_spreadsheets as safe_for_spreadsheets
+from screening.sqltext import first_line
 from screening.store import Store
 
 app = typer.Typer(
@@ -99,7 +101,15 @@ def main(argv: list[str] | None = None) -> int:
     except ScreeningError as error:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
+    except duckdb.OutOfMemoryException as error:
+        print(f"error: DuckDB ran out of its working memory ({first_line(error)}); give it more with "
+              "--memory-limit or SCREENING_MEMORY_LIMIT, e.g. 4GB", file=sys.stderr)  # fmt: skip
+        return OUT_OF_MEMORY
     return 0
+
+
+OUT_OF_MEMORY = 3
+"""The exit code when DuckDB's memory limit is too small for the work asked of it."""
 
 
 def parse_day(text: str | None, option: str) -> date | None:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from screening.cli.common import DbOption, FormatOption, OutputFormat, app, open_store, out
+from screening.cli.common import DbOption, FormatOption, MemoryOption, OutputFormat, app, open_store, out
 from screening.cli.engine_options import (
     Engine,
     EngineOption,
@@ -21,6 +21,7 @@ from screening.engines import DEFAULT_SPARK_MASTER
 from screening.sanctions.lists import READERS, load_list, snapshots
 from screening.sanctions.screen import SanctionsRun, decide, hits, screen_parties
 from screening.store import DEFAULT_DB, Store
+from screening.store.store import DEFAULT_MEMORY_LIMIT
 
 lists_app = typer.Typer(help="Sanctions and watchlists: load snapshots, show what is loaded, screen parties.")
 app.add_typer(lists_app, name="lists")
@@ -73,10 +74,11 @@ def lists_screen(
     engine: EngineOption = Engine.duckdb,
     spark_master: SparkMasterOption = DEFAULT_SPARK_MASTER,
     payments: SparkPaymentsOption = None,
+    memory_limit: MemoryOption = DEFAULT_MEMORY_LIMIT,
 ) -> None:
     """Screen every payer and payee against the latest snapshot of each list (rule TF-01)."""
     check_payments(engine, payments)
-    with open_store(db, create=False) as store:
+    with open_store(db, create=False, memory_limit=memory_limit) as store:
         run = _screen(store, engine, spark_master, payments)
     print_sanctions_run(run)
 
@@ -87,9 +89,10 @@ def screen_sanctions(
     engine: Engine = Engine.duckdb,
     spark_master: str = DEFAULT_SPARK_MASTER,
     payments: str | None = None,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
 ) -> SanctionsRun | None:
     """The nightly part of TF-01: screen what is new against the loaded lists, if any list is loaded."""
-    with open_store(db, create=False) as store:
+    with open_store(db, create=False, memory_limit=memory_limit) as store:
         return _screen(store, engine, spark_master, payments) if snapshots(store) else None
 
 

@@ -17,6 +17,7 @@ from rich.text import Text
 from screening.cli.common import (
     DbOption,
     FormatOption,
+    MemoryOption,
     OutputFormat,
     QuietOption,
     app,
@@ -45,6 +46,7 @@ from screening.errors import InputError
 from screening.network import find_networks
 from screening.network.patterns import load_patterns
 from screening.store import DEFAULT_DB
+from screening.store.store import DEFAULT_MEMORY_LIMIT
 
 rules_app = typer.Typer(help="The rule packs: list, show, validate.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
@@ -80,18 +82,22 @@ def run(
     engine: EngineOption = Engine.duckdb,
     spark_master: SparkMasterOption = DEFAULT_SPARK_MASTER,
     payments: SparkPaymentsOption = None,
+    memory_limit: MemoryOption = DEFAULT_MEMORY_LIMIT,
     output: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
     """Screen the payments loaded since the last run with every enabled rule, then the network patterns."""
     hidden = quiet or output is OutputFormat.json
     result = screen_store(db, as_of=as_of, packs=packs, settings=settings, rules=rules, hidden=hidden,
-                          engine=engine, spark_master=spark_master, payments=payments)  # fmt: skip
+                          engine=engine, spark_master=spark_master, payments=payments,
+                          memory_limit=memory_limit)  # fmt: skip
     network = None
     if networks:
         network = screen_networks(db, as_of=as_of, settings=settings, rules=rules, hidden=hidden,
-                                  engine=engine, spark_master=spark_master, payments=payments)  # fmt: skip
-    sanctions = screen_sanctions(db, engine=engine, spark_master=spark_master, payments=payments)
+                                  engine=engine, spark_master=spark_master, payments=payments,
+                                  memory_limit=memory_limit)  # fmt: skip
+    sanctions = screen_sanctions(db, engine=engine, spark_master=spark_master, payments=payments,
+                                 memory_limit=memory_limit)  # fmt: skip
     if output is OutputFormat.json:
         both = {**result.as_dict(), "networks": network.as_dict() if network else None,
                 "sanctions": asdict(sanctions) if sanctions else None}  # fmt: skip
@@ -115,6 +121,7 @@ def screen_store(
     engine: Engine = Engine.duckdb,
     spark_master: str = DEFAULT_SPARK_MASTER,
     payments: str | None = None,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
 ) -> RunResult:
     """Open the store and run the rules with a progress display per rule.
 
@@ -124,7 +131,7 @@ def screen_store(
     day = parse_day(as_of, "--as-of")
     ruleset = load_rules(rules)
     chosen = read_settings(settings, ruleset, load_patterns().patterns)
-    with open_store(db, create=False) as store, progress_display(hidden) as bar:
+    with open_store(db, create=False, memory_limit=memory_limit) as store, progress_display(hidden) as bar:
         task = bar.add_task("screening", total=len(ruleset.rules)) if bar else None
 
         def report(rule_id: str, position: int, total: int) -> None:
@@ -151,13 +158,14 @@ def screen_networks(
     engine: Engine = Engine.duckdb,
     spark_master: str = DEFAULT_SPARK_MASTER,
     payments: str | None = None,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
 ) -> RunResult:
     """Open the store and run the network patterns, then the view index, with a progress display.
 
     With the Spark engine the detectors' queries run on Spark and the findings still land in the store.
     """
     day = parse_day(as_of, "--as-of")
-    with open_store(db, create=False) as store, progress_display(hidden) as bar:
+    with open_store(db, create=False, memory_limit=memory_limit) as store, progress_display(hidden) as bar:
         task = bar.add_task("networks", total=None) if bar else None
 
         def report(pattern_id: str, position: int, total: int) -> None:

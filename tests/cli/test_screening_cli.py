@@ -102,3 +102,19 @@ def test_run_on_a_store_that_does_not_exist_is_refused(
 def test_a_bad_as_of_date_is_one_line(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "run", "--db", db, "--as-of", "2026-13-01")
     assert (code, err) == (2, "error: --as-of '2026-13-01' is not a date like 2026-03-31\n")
+
+
+def test_a_memory_limit_too_small_for_the_run_says_how_to_give_more(
+    db: str, rule_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "run", "--db", db, "--rules", str(rule_folder), "--memory-limit", "1MB")
+    assert code == 3
+    assert err.startswith("error: DuckDB ran out of its working memory") and "--memory-limit" in err
+    assert "Traceback" not in err
+
+
+def test_the_run_takes_its_memory_limit_from_the_environment(
+    db: str, rule_folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCREENING_MEMORY_LIMIT", "1MB")
+    assert run(capsys, "run", "--db", db, "--rules", str(rule_folder), "-q")[0] == 3
