@@ -20,7 +20,6 @@ as well as the rule's own parameters.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
@@ -51,19 +50,15 @@ def build_views(
     table while the old still holds its memory, which at tens of millions of payments is more than
     the memory limit allows.
     """
-    statements = view_statements()
+    queries = view_queries()
     tables = reference_tables(reference)
-    created = [found.group(1) for sql in statements if (found := _CREATED.search(sql))]
-    for name in (*tables, *created):
+    for name in (*tables, *(name for name, _ in queries)):
         con.execute(f"DROP TABLE IF EXISTS temp.{name}")
     for name, table in tables.items():
         _table(con, name, table)
     params = view_parameters(reference, scan_from=scan_from, as_of=as_of)
-    for sql in statements:
-        con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
-
-
-_CREATED = re.compile(r"CREATE OR REPLACE TEMP TABLE (\w+)")
+    for name, sql in queries:
+        con.execute(f"CREATE TEMP TABLE {name} AS {sql}", {k: v for k, v in params.items() if f"${k}" in sql})
 
 
 def reference_tables(reference: Reference) -> dict[str, pa.Table]:
@@ -87,9 +82,14 @@ def view_parameters(reference: Reference, *, scan_from: datetime, as_of: datetim
     }
 
 
-def view_statements() -> tuple[str, ...]:
-    """The statements that build the shared tables, in order (other engines translate them)."""
-    return (_COUNTRY_FLAGS_SQL, _CORRIDOR_PAIR_SQL, _PARTY_SQL, _screened_payments_sql())
+def view_queries() -> tuple[tuple[str, str], ...]:
+    """The shared tables and the queries that build them, in order (other engines translate them)."""
+    return (
+        ("country_flag", _COUNTRY_FLAGS_SQL),
+        ("corridor_pair", _CORRIDOR_PAIR_SQL),
+        ("party", _PARTY_SQL),
+        ("sp", _screened_payments_sql()),
+    )
 
 
 def _pairs(groups: dict[str, tuple[str, ...]], group: str, member: str) -> pa.Table:
@@ -123,7 +123,6 @@ _SCOPED = (
 """The payments in scope, without lineage columns no rule reads (copying them costs seconds at 10M)."""
 
 _PARTY_SQL = f"""
-CREATE OR REPLACE TEMP TABLE party AS
 WITH side AS (
     SELECT payee_account AS account, payee_name AS name, payee_type AS type, payee_country AS country,
            mcc FROM {_SCOPED} WHERE payee_account IS NOT NULL
@@ -152,12 +151,10 @@ FROM seen LEFT JOIN kyc USING (account)
 
 
 _CORRIDOR_PAIR_SQL = (
-    "CREATE OR REPLACE TEMP TABLE corridor_pair AS "
     "SELECT origin AS a, venue AS b FROM ref_corridor UNION SELECT venue, donor FROM ref_corridor"
 )
 
 _COUNTRY_FLAGS_SQL = f"""
-CREATE OR REPLACE TEMP TABLE country_flag AS
 SELECT code, {", ".join(f"bool_or(list = '{listed}') AS {flag}" for flag, listed in _COUNTRY_FLAGS.items())}
 FROM ref_country GROUP BY code
 """
@@ -175,7 +172,6 @@ def _screened_payments_sql() -> str:
         side_columns.append(f"{alias}.occupation AS {side}_occupation")
         side_columns += [f"coalesce({countries}.{flag}, false) AS {side}_{flag}" for flag in _COUNTRY_FLAGS]
     return f"""
-CREATE OR REPLACE TEMP TABLE sp AS
 SELECT s.* EXCLUDE (amount_base), s.amount_base::DOUBLE AS amt,
        {", ".join(side_columns)},
        s.payer_country IS NOT NULL AND s.payee_country IS NOT NULL

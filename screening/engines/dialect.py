@@ -98,14 +98,6 @@ def untranslatable(rule: Rule) -> str | None:
     return None
 
 
-def created_view(sql: str) -> tuple[str, str]:
-    """The name and the query (DuckDB SQL) of a ``CREATE ... TABLE name AS query`` statement."""
-    tree = sqlglot.parse_one(sql, read=RuleSQL)
-    if not isinstance(tree, exp.Create) or tree.expression is None:
-        raise TranslationError("expected CREATE ... AS SELECT")
-    return tree.this.name, tree.expression.sql(dialect=RuleSQL)
-
-
 def tables_read(sql: str) -> set[str]:
     """The tables a statement names, less its own CTEs."""
     tree = sqlglot.parse_one(sql.strip().rstrip(";"), read=RuleSQL)

@@ -34,7 +34,7 @@ from screening.detection.model import REQUIRED_COLUMNS, Rule, RuleError
 from screening.detection.reference import Reference
 from screening.detection.ruleset import RuleSet, Settings
 from screening.detection.runner import UNSCREENED, RuleProgress, RunResult, period_end, run_rules
-from screening.detection.views import reference_tables, view_parameters, view_statements
+from screening.detection.views import reference_tables, view_parameters, view_queries
 from screening.engines import DEFAULT_SPARK_MASTER
 from screening.errors import InputError
 from screening.network.patterns import PatternSet
@@ -175,15 +175,14 @@ class SparkEngine:
     def prepare(
         self, reference: Reference, bookmark: dict[str, Any], scan_from: datetime, until: datetime
     ) -> None:
-        from screening.engines.dialect import created_view, to_spark
+        from screening.engines.dialect import to_spark
 
         for name, table in reference_tables(reference).items():
             self.spark.createDataFrame(table).createOrReplaceTempView(name)
         values = view_parameters(reference, scan_from=scan_from, as_of=until)
-        for statement in view_statements():
-            name, query = created_view(statement)
-            self.materialise(name, to_spark(query, values))
-        self.materialise(
+        for name, query in view_queries():
+            self._materialise(name, to_spark(query, values))
+        self._materialise(
             "new_txn", to_spark(f"SELECT DISTINCT txn_id FROM payments WHERE {UNSCREENED}", bookmark)
         )
 
@@ -258,15 +257,14 @@ class SparkEngine:
             self.con.unregister("__sources")
         return {str(row[0]) for row in new}
 
-    def materialise(self, name: str, sql: str) -> DataFrame:
-        """The query's rows kept (memory, else disk) under ``name`` until :meth:`close` or unpersisted."""
+    def _materialise(self, name: str, sql: str) -> None:
+        """The query's rows kept (memory, else disk) under ``name`` until :meth:`close`."""
         from pyspark import StorageLevel
 
         frame = self.spark.sql(sql).persist(StorageLevel.MEMORY_AND_DISK)
         frame.count()
         frame.createOrReplaceTempView(name)
         self._cached.append(frame)
-        return frame
 
     def ship(self, table: str) -> None:
         """A store table as a Spark view (KYC accounts, alerts: small beside the payments)."""

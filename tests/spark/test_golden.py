@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from screening.detection.ruleset import load_rules
-from screening.detection.views import view_parameters, view_statements
+from screening.detection.views import view_parameters, view_queries
 
 dialect = pytest.importorskip(
     "screening.engines.dialect", reason="the dialect layer needs sqlglot (spark extra)"
@@ -39,8 +39,7 @@ def rule_sql(rule_id: str) -> str:
 def views_sql() -> str:
     values = view_parameters(RULESET.reference, scan_from=SCAN_FROM, as_of=AS_OF)
     parts = []
-    for statement in view_statements():
-        name, query = dialect.created_view(statement)
+    for name, query in view_queries():
         parts.append(f"-- {name}\n{dialect.to_spark(query, values, pretty=True)};\n")
     return "\n".join(parts)
 

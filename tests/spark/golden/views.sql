@@ -1,13 +1,13 @@
 -- country_flag
 SELECT
   code,
-  BOOL_OR(CAST(list = 'donor_source' AS BOOLEAN)) AS donor_source,
-  BOOL_OR(CAST(list = 'transplant_venue' AS BOOLEAN)) AS venue,
-  BOOL_OR(CAST(list = 'recipient_origin' AS BOOLEAN)) AS recipient_origin,
-  BOOL_OR(CAST(list = 'conflict_border' AS BOOLEAN)) AS conflict_border,
-  BOOL_OR(CAST(list = 'fatf_call_for_action' AS BOOLEAN)) AS fatf_call,
-  BOOL_OR(CAST(list = 'fatf_increased_monitoring' AS BOOLEAN)) AS fatf_grey,
-  BOOL_OR(CAST(list = 'unregulated_vasp' AS BOOLEAN)) AS unregulated_vasp
+  BOOL_OR(list = 'donor_source') AS donor_source,
+  BOOL_OR(list = 'transplant_venue') AS venue,
+  BOOL_OR(list = 'recipient_origin') AS recipient_origin,
+  BOOL_OR(list = 'conflict_border') AS conflict_border,
+  BOOL_OR(list = 'fatf_call_for_action') AS fatf_call,
+  BOOL_OR(list = 'fatf_increased_monitoring') AS fatf_grey,
+  BOOL_OR(list = 'unregulated_vasp') AS unregulated_vasp
 FROM ref_country
 GROUP BY
   code;
@@ -67,42 +67,42 @@ WITH side AS (
     MODE(side.type) AS type,
     MODE(side.country) AS country,
     (
-      BOOL_OR(CAST(mcc_role.role = 'MED' AS BOOLEAN))
+      BOOL_OR(mcc_role.role = 'MED')
       OR COALESCE(
         LOWER(FIRST(side.name)) RLIKE '(^|[^\\pL\\pN])(krankenhaus|laboratoire|diagnostics|laboratory|diagnostic|transplant|nephrology|hastanesi|clinique|hospital|ospedale|dialysis|surgical|больница|clinica|clínica|hôpital|hastane|medical|medizin|médical|surgery|अस्पताल|клиника|clinic|klinik|tissue|مستشفى|labor|عيادة|labs|lab|hla)([^\\pL\\pN]|$)',
         FALSE
       )
     ) AS is_med,
     (
-      BOOL_OR(CAST(mcc_role.role = 'LAB' AS BOOLEAN))
+      BOOL_OR(mcc_role.role = 'LAB')
       OR COALESCE(
         LOWER(FIRST(side.name)) RLIKE '(^|[^\\pL\\pN])(laboratoire|diagnostics|laboratory|diagnostic|crossmatch|genetics|tissue|labor|labs|lab|hla)([^\\pL\\pN]|$)',
         FALSE
       )
     ) AS is_lab,
     (
-      BOOL_OR(CAST(mcc_role.role = 'TRAVEL' AS BOOLEAN))
+      BOOL_OR(mcc_role.role = 'TRAVEL')
       OR COALESCE(
         LOWER(FIRST(side.name)) RLIKE '(^|[^\\pL\\pN])(airlines|travels|tourism|airline|airways|voyages|seyahat|travel|hotels|reisen|viajes|turizm|tours|hotel)([^\\pL\\pN]|$)',
         FALSE
       )
     ) AS is_travel,
     (
-      BOOL_OR(CAST(mcc_role.role = 'NPO' AS BOOLEAN))
+      BOOL_OR(mcc_role.role = 'NPO')
       OR COALESCE(
         LOWER(FIRST(side.name)) RLIKE '(^|[^\\pL\\pN])(association|foundation|charitable|fondation|fundación|stiftung|charity|relief|vakfı|جمعية|aid|ngo)([^\\pL\\pN]|$)',
         FALSE
       )
     ) AS is_npo,
     (
-      BOOL_OR(CAST(mcc_role.role = 'MSB' AS BOOLEAN))
+      BOOL_OR(mcc_role.role = 'MSB')
       OR COALESCE(
         LOWER(FIRST(side.name)) RLIKE '(^|[^\\pL\\pN])(money\\ transfer|western\\ union|remittance|moneygram|exchange|hawala|wallet|forex)([^\\pL\\pN]|$)',
         FALSE
       )
     ) AS is_msb,
     (
-      BOOL_OR(CAST(mcc_role.role = 'INSURER' AS BOOLEAN))
+      BOOL_OR(mcc_role.role = 'INSURER')
       OR COALESCE(
         LOWER(FIRST(side.name)) RLIKE '(^|[^\\pL\\pN])(versicherung|health\\ plan|insurance|assurance|insurer|seguros|sigorta|takaful|mutual)([^\\pL\\pN]|$)',
         FALSE
